@@ -1,0 +1,3 @@
+from tellus.config.celery import app as celery_app
+
+__all__ = ["celery_app"]

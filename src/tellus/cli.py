@@ -1,0 +1,83 @@
+"""The `tellus` command: serve, worker, clv, and every django-admin command.
+
+`tellus serve` runs Granian, a production server, on the WSGI application;
+`tellus worker` runs a Celery worker; `tellus clv ...` runs the analytics
+command line, which needs no database; anything else goes to django-admin
+(`tellus migrate`, `tellus demo`, `tellus token create`, `tellus createsuperuser`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+DEFAULT_SETTINGS = "tellus.config.settings"
+
+
+def serve(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="tellus serve", description="Serve Tellus over HTTP.")
+    parser.add_argument("--host", default=os.environ.get("TELLUS_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("TELLUS_PORT", "8000")))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("TELLUS_WORKERS", "1")))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("TELLUS_THREADS", "4")))
+    args = parser.parse_args(argv)
+    if not 1 <= args.port <= 65535:
+        parser.error("--port must be between 1 and 65535")
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
+
+    import django  # noqa: PLC0415
+
+    django.setup()
+    from django.conf import settings  # noqa: PLC0415
+    from granian.constants import Interfaces  # noqa: PLC0415
+    from granian.server import Server  # noqa: PLC0415
+
+    if args.workers > 1 and not settings.REDIS_URL:
+        print(
+            "Note: without REDIS_URL each worker keeps its own cache and rate-limit counters.",
+            file=sys.stderr,
+        )
+    jobs = "a Celery worker" if settings.CELERY_BROKER_URL else "in-process"
+    print(f"Tellus on http://{args.host}:{args.port}/  (background jobs: {jobs})", flush=True)
+    server = Server(
+        "tellus.config.wsgi:application",
+        address=args.host,
+        port=args.port,
+        interface=Interfaces.WSGI,
+        workers=args.workers,
+        blocking_threads=args.threads,
+        log_access=os.environ.get("TELLUS_ACCESS_LOG", "") == "1",
+    )
+    server.serve()
+    return 0
+
+
+def worker(argv: list[str]) -> int:
+    from tellus.config.celery import app  # noqa: PLC0415
+
+    app.worker_main(["worker", "--loglevel=INFO", *argv])
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    command = argv[0] if argv else "help"
+    if command == "serve":
+        return serve(argv[1:])
+    if command == "worker":
+        return worker(argv[1:])
+    if command == "clv":
+        from tellus.analytics.cli import main as analytics_main  # noqa: PLC0415
+
+        return analytics_main(argv)
+    from django.core.management import execute_from_command_line  # noqa: PLC0415
+
+    execute_from_command_line(["tellus", *argv])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""Settings for the test suite: fast hashing, eager jobs, a real Redis only when asked.
+
+``TELLUS_TEST_DATABASE_URL`` runs the suite on PostgreSQL; ``TELLUS_TEST_REDIS_URL``
+puts the cache, rate limits and Celery on a real Redis (the Redis test runs a
+real worker).
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("TELLUS_DATA_DIR", tempfile.mkdtemp(prefix="tellus-test-"))
+os.environ.setdefault("SECRET_KEY", "tellus-test-secret-key-not-for-production-use-0123456789")
+if os.environ.get("TELLUS_TEST_DATABASE_URL"):
+    os.environ["DATABASE_URL"] = os.environ["TELLUS_TEST_DATABASE_URL"]
+if os.environ.get("TELLUS_TEST_REDIS_URL"):
+    os.environ["REDIS_URL"] = os.environ["TELLUS_TEST_REDIS_URL"]
+    os.environ.setdefault("CELERY_BROKER_URL", os.environ["TELLUS_TEST_REDIS_URL"])
+
+from tellus.config.settings import *  # noqa: E402,F403
+from tellus.config.settings import DATA_DIR  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = DATA_DIR / "media"
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Eager jobs except in the Redis pass, where a real worker runs them.
+CELERY_TASK_ALWAYS_EAGER = not os.environ.get("TELLUS_TEST_REDIS_URL")

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from tellus.console import views
+
+app_name = "console"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("members/", views.members, name="members"),
+    path("members/<int:person_id>/", views.member_detail, name="member_detail"),
+    path("members/<int:person_id>/export/", views.member_export, name="member_export"),
+    path("members/<int:person_id>/erase/", views.member_erase, name="member_erase"),
+    path("initiatives/", views.initiatives, name="initiatives"),
+    path("initiatives/new/", views.initiative_edit, name="initiative_new"),
+    path("initiatives/<int:initiative_id>/", views.initiative_edit, name="initiative_edit"),
+    path("engagement/", views.engagement, name="engagement"),
+    path("staff/", views.staff, name="staff"),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("destination/", views.destination, name="destination"),
+]

@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tellus.console.access import NAVIGATION, staff_page
+from tellus.console.forms import (
+    DestinationForm,
+    EraseOnRequestForm,
+    InitiativeForm,
+    IntegrationTokenForm,
+    StaffRoleForm,
+)
+from tellus.core.models import Destination
+from tellus.core.ratelimits import limit_writes
+from tellus.core.services import destination_update
+from tellus.engagement.models import Initiative
+from tellus.engagement.queries import (
+    engagement_totals,
+    events_by_kind,
+    initiatives_for_console,
+    weekly_event_counts,
+)
+from tellus.engagement.services import initiative_save
+from tellus.people.models import ApiToken, Person
+from tellus.people.privacy import person_erase, person_export
+from tellus.people.queries import consents_of, members_for_console, staff_members
+from tellus.people.roles import person_set_roles, roles_of
+from tellus.people.services import api_token_create, api_token_revoke
+from tellus.people.views import archive_response
+
+
+def _render(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    nav = [(url, label) for url, perm, label in NAVIGATION if request.user.has_perm(perm)]
+    return render(request, template, {"console_nav": nav, **context})
+
+
+@staff_page("people.view_console")
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return _render(
+        request,
+        "console/dashboard.html",
+        {
+            "totals": engagement_totals(),
+            "member_count": Person.objects.filter(erased_at__isnull=True).count(),
+            "weekly": weekly_event_counts(),
+            "roles": roles_of(request.user),
+        },
+    )
+
+
+@staff_page("people.view_member")
+def members(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "")
+    page = Paginator(members_for_console(search), 50).get_page(request.GET.get("page"))
+    return _render(request, "console/members.html", {"page": page, "q": search[:100]})
+
+
+@staff_page("people.view_member")
+def member_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=person_id, erased_at__isnull=True)
+    return _render(
+        request,
+        "console/member_detail.html",
+        {
+            "member": person,
+            "consents": consents_of(person)[:100],
+            "trips": person.trips.all()[:50],
+            "roles": roles_of(person),
+            "erase_form": EraseOnRequestForm(),
+        },
+    )
+
+
+@staff_page("people.handle_privacy_requests")
+@require_POST
+@limit_writes
+def member_export(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=person_id, erased_at__isnull=True)
+    return archive_response(person_export(person=person, requested_by=request.user), person.pk)
+
+
+@staff_page("people.handle_privacy_requests")
+@require_POST
+@limit_writes
+def member_erase(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=person_id, erased_at__isnull=True)
+    form = EraseOnRequestForm(request.POST)
+    if person.pk == request.user.pk:
+        messages.error(request, _("Erase your own account from your account page."))
+    elif form.is_valid():
+        person_erase(
+            person=person,
+            keep_consented_contributions=form.cleaned_data["keep_contributions"],
+            requested_by=request.user,
+        )
+        messages.success(request, _("The member's personal data are erased."))
+        return redirect("console:members")
+    else:
+        messages.error(request, _("Confirm that the member asked for erasure."))
+    return redirect("console:member_detail", person_id=person.pk)
+
+
+@staff_page("engagement.view_initiative")
+def initiatives(request: HttpRequest) -> HttpResponse:
+    return _render(request, "console/initiatives.html", {"initiatives": initiatives_for_console()})
+
+
+@staff_page("engagement.add_initiative")
+@limit_writes
+def initiative_edit(request: HttpRequest, initiative_id: int | None = None) -> HttpResponse:
+    initiative = get_object_or_404(Initiative, pk=initiative_id) if initiative_id else None
+    if initiative and not request.user.has_perm("engagement.change_initiative"):
+        return redirect("console:initiatives")
+    form = InitiativeForm(request.POST or None, instance=initiative)
+    if request.method == "POST" and form.is_valid():
+        initiative_save(initiative=initiative, **form.cleaned_data)
+        messages.success(request, _("The initiative is saved."))
+        return redirect("console:initiatives")
+    return _render(request, "console/initiative_form.html", {"form": form, "initiative": initiative})
+
+
+@staff_page("engagement.view_engagement")
+def engagement(request: HttpRequest) -> HttpResponse:
+    return _render(
+        request,
+        "console/engagement.html",
+        {"by_kind": events_by_kind(), "weekly": weekly_event_counts(weeks=52)},
+    )
+
+
+@staff_page("people.assign_roles")
+@limit_writes
+def staff(request: HttpRequest) -> HttpResponse:
+    form = StaffRoleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = Person.objects.filter(
+            email__iexact=form.cleaned_data["email"], erased_at__isnull=True
+        ).first()
+        if person is None:
+            form.add_error("email", _("No member has this email address."))
+        elif person.pk == request.user.pk and "admin" not in form.cleaned_data["roles"]:
+            form.add_error("roles", _("You cannot remove your own admin role."))
+        else:
+            person_set_roles(person=person, roles=form.cleaned_data["roles"])
+            messages.success(request, _("Roles saved."))
+            return redirect("console:staff")
+    return _render(request, "console/staff.html", {"form": form, "staff": staff_members()})
+
+
+@staff_page("people.add_apitoken")
+@limit_writes
+def tokens(request: HttpRequest) -> HttpResponse:
+    form = IntegrationTokenForm(request.POST or None)
+    new_secret = None
+    if request.method == "POST" and form.is_valid():
+        person = Person.objects.filter(
+            email__iexact=form.cleaned_data["email"], is_active=True
+        ).first()
+        if person is None:
+            form.add_error("email", _("No active member has this email address."))
+        else:
+            new_secret = api_token_create(person=person, name=form.cleaned_data["name"]).secret
+            form = IntegrationTokenForm()
+    active = (
+        ApiToken.objects.filter(revoked_at__isnull=True)
+        .select_related("person")
+        .order_by("-created_at")[:200]
+    )
+    return _render(
+        request, "console/tokens.html", {"form": form, "tokens": active, "new_secret": new_secret}
+    )
+
+
+@staff_page("people.delete_apitoken")
+@require_POST
+@limit_writes
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    api_token_revoke(token=get_object_or_404(ApiToken, pk=token_id))
+    messages.success(request, _("The token is revoked."))
+    return redirect("console:tokens")
+
+
+@staff_page("core.change_branding")
+@limit_writes
+def destination(request: HttpRequest) -> HttpResponse:
+    row = Destination.objects.filter(pk=1).first() or Destination(pk=1)
+    form = DestinationForm(request.POST or None, request.FILES or None, instance=row)
+    if request.method == "POST" and form.is_valid():
+        destination_update(**{k: v for k, v in form.cleaned_data.items()})
+        messages.success(request, _("The destination is saved."))
+        return redirect("console:destination")
+    return _render(request, "console/destination.html", {"form": form})

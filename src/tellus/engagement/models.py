@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class JourneyStage(models.TextChoices):
+    AWARENESS = "awareness", _("Awareness")
+    CONSIDERATION = "consideration", _("Consideration")
+    BOOKING = "booking", _("Booking")
+    TRIP = "trip", _("Trip")
+    POST_TRIP = "post_trip", _("Post-trip")
+    ADVOCACY = "advocacy", _("Advocacy")
+
+
+class Initiative(models.Model):
+    """An engagement initiative the DMO runs, with the traits research says matter.
+
+    Task-based initiatives ask for a structured contribution; experiential ones
+    aim at positive emotion. The platform traits let analysts test, for their
+    own visitors, the finding that task-based works better on continuous, lean
+    platforms and experiential gains on spot ones.
+    """
+
+    class Kind(models.TextChoices):
+        TASK_BASED = "task_based", _("Task-based")
+        EXPERIENTIAL = "experiential", _("Experiential")
+
+    class Interaction(models.TextChoices):
+        CONTINUOUS = "continuous", _("Continuous interaction")
+        SPOT = "spot", _("Spot interaction")
+
+    class Tools(models.TextChoices):
+        RICH = "rich", _("Rich tools")
+        LEAN = "lean", _("Lean tools")
+
+    class InitiatedBy(models.TextChoices):
+        CUSTOMER = "customer", _("Customer-initiated")
+        FIRM = "firm", _("Firm-initiated")
+
+    name = models.CharField(_("name"), max_length=160)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True, max_length=5000)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    interaction = models.CharField(_("interaction"), max_length=20, choices=Interaction.choices)
+    tools = models.CharField(_("tools"), max_length=10, choices=Tools.choices)
+    initiated_by = models.CharField(_("initiated by"), max_length=10, choices=InitiatedBy.choices)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="initiative_ends_after_start",
+            )
+        ]
+        permissions = [("view_engagement", _("Can read engagement and its value"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("An initiative cannot end before it starts.")})
+
+
+class Touchpoint(models.Model):
+    """A place where the visitor meets the destination (a website page, a kiosk, a newsletter)."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    journey_stage = models.CharField(
+        _("journey stage"), max_length=20, choices=JourneyStage.choices
+    )
+    channel = models.CharField(_("channel"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("touchpoint")
+        verbose_name_plural = _("touchpoints")
+        ordering = ["journey_stage", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Trip(models.Model):
+    """A visitor's stay at the destination: what lifetime value is made of."""
+
+    class Source(models.TextChoices):
+        SURVEY = "survey", _("Post-trip survey")
+        PARTNER = "partner", _("Partner import")
+        SELF_REPORTED = "self_reported", _("Reported by the visitor")
+        BOOKING = "booking", _("Booking")
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trips"
+    )
+    arrival = models.DateField(_("arrival"))
+    departure = models.DateField(_("departure"))
+    spend = models.DecimalField(_("spend"), max_digits=12, decimal_places=2, default=0)
+    party_size = models.PositiveSmallIntegerField(_("party size"), default=1)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("attributed to"),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("trip")
+        verbose_name_plural = _("trips")
+        ordering = ["-arrival", "-pk"]
+        indexes = [models.Index(fields=["member", "arrival"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(departure__gte=F("arrival")), name="trip_departs_after_arrival"
+            ),
+            models.CheckConstraint(condition=Q(spend__gte=0), name="trip_spend_not_negative"),
+            models.CheckConstraint(condition=Q(party_size__gte=1), name="trip_party_at_least_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.arrival}–{self.departure}"
+
+
+class Event(models.Model):
+    """One voluntary act in the append-only engagement log: what analytics reads.
+
+    Written only through :func:`tellus.engagement.services.record_event`.
+    """
+
+    kind = models.CharField(max_length=40, db_index=True)
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="engagement_events",
+    )
+    attributed_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="credited_events",
+    )
+    subject_type = models.CharField(max_length=60, blank=True, default="")
+    subject_id = models.BigIntegerField(null=True, blank=True)
+    initiative = models.ForeignKey(
+        Initiative, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    channel = models.CharField(max_length=40, blank=True, default="")
+    touchpoint = models.ForeignKey(
+        Touchpoint, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    journey_stage = models.CharField(
+        max_length=20, choices=JourneyStage.choices, blank=True, default=""
+    )
+    value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    idempotency_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+
+    class Meta:
+        verbose_name = _("engagement event")
+        verbose_name_plural = _("engagement events")
+        indexes = [
+            models.Index(fields=["member", "occurred_at"]),
+            models.Index(fields=["subject_type", "subject_id"]),
+            models.Index(fields=["initiative", "occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} @ {self.occurred_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class PeopleConfig(AppConfig):
+    name = "tellus.people"
+    verbose_name = _("People")
+
+    def ready(self) -> None:
+        from tellus.people.roles import sync_staff_roles_after_migrate  # noqa: PLC0415
+
+        # Roles need the permissions that Django itself creates after migrating.
+        post_migrate.connect(sync_staff_roles_after_migrate, sender=self)
