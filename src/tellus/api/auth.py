@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.security.session import SessionAuth
-from ninja.throttling import AnonRateThrottle, SimpleRateThrottle
+from ninja.throttling import BaseThrottle
 
 from tellus.people.models import Person
 from tellus.people.queries import person_for_token
@@ -31,21 +33,53 @@ class Session(SessionAuth):
         return user if user is not None and user.is_active else None
 
 
-class MemberRateThrottle(SimpleRateThrottle):
-    """Calls per authenticated person (Zulip's default: 200 a minute)."""
+class SettingsRateThrottle(BaseThrottle):
+    """A fixed-window counter in the cache (Redis when configured), rate read from settings.
 
-    scope = "member"
+    Our own small class because ninja's throttles keep per-request state on a
+    shared instance (unsafe under a threaded server) and fix their rate at start.
+    """
 
-    def get_cache_key(self, request: HttpRequest) -> str | None:
+    def __init__(self, setting: str, *, authenticated: bool) -> None:
+        self.setting = setting
+        self.authenticated = authenticated
+
+    def _ident(self, request: HttpRequest) -> str | None:
         auth = getattr(request, "auth", None)
-        if auth is None or not getattr(auth, "pk", None):
+        if self.authenticated:
+            return f"member:{auth.pk}" if getattr(auth, "pk", None) else None
+        if auth is not None:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": auth.pk}
+        return f"address:{self.get_ident(request)}"
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        ident = self._ident(request)
+        if ident is None:
+            return True
+        count, seconds = parse_rate(settings.TELLUS_RATE_LIMITS[self.setting])
+        window = int(time.time() // seconds)
+        key = f"tellus:api-throttle:{ident}:{seconds}:{window}"
+        cache.add(key, 0, seconds + 1)
+        try:
+            used = cache.incr(key)
+        except ValueError:  # expired between add and incr: this is the window's first call
+            cache.set(key, 1, seconds + 1)
+            used = 1
+        return used <= count
 
 
-def api_throttles() -> list[SimpleRateThrottle]:
-    rates = settings.TELLUS_RATE_LIMITS
-    return [MemberRateThrottle(rates["api_member"]), AnonRateThrottle(rates["api_anonymous"])]
+def parse_rate(rate: str) -> tuple[int, int]:
+    """'200/m' -> (200, 60); units s, m, h, d."""
+    count, _, unit = rate.partition("/")
+    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit.strip()[:1].lower()]
+    return int(count), seconds
+
+
+def api_throttles() -> list[BaseThrottle]:
+    return [
+        SettingsRateThrottle("api_member", authenticated=True),
+        SettingsRateThrottle("api_anonymous", authenticated=False),
+    ]
 
 
 member_auth: list[APIKeyCookie | HttpBearer] = [BearerToken(), Session()]

@@ -32,3 +32,4 @@ SECURE_HSTS_SECONDS = 0
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # Eager jobs except in the Redis pass, where a real worker runs them.
 CELERY_TASK_ALWAYS_EAGER = not os.environ.get("TELLUS_TEST_REDIS_URL")
+(DATA_DIR / "static").mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def clean_email(self, email: str) -> str:
         email = super().clean_email(email).strip()
+        if len(email) > 254:  # the longest address SMTP allows (RFC 5321), and our column
+            raise forms.ValidationError(_("An email address has at most 254 characters."))
         try:
             no_control_characters(email)
         except forms.ValidationError as exc:

@@ -10,5 +10,6 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from tellus.people.roles import sync_staff_roles_after_migrate  # noqa: PLC0415
 
-        # Roles need the permissions that Django itself creates after migrating.
-        post_migrate.connect(sync_staff_roles_after_migrate, sender=self)
+        # Roles need the permissions Django creates after migrating each app, so
+        # they are synced after every app (idempotent and cheap).
+        post_migrate.connect(sync_staff_roles_after_migrate)

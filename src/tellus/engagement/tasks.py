@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from celery import shared_task
+from django.db import transaction
+
+from tellus.engagement.services import record_event
+from tellus.people.models import Person
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def record_event_later(
+    *,
+    kind: str,
+    member_id: int | None = None,
+    attributed_to_id: int | None = None,
+    occurred_at: str | None = None,
+    channel: str = "",
+    idempotency_key: str,
+    **extra: Any,
+) -> None:
+    """Record an act off the request path (e.g. a click on a share link).
+
+    The idempotency key is required: a job may run twice, the event is recorded once.
+    """
+    people = Person.objects.in_bulk([pk for pk in (member_id, attributed_to_id) if pk])
+    with transaction.atomic():
+        record_event(
+            kind=kind,
+            member=people.get(member_id) if member_id else None,
+            attributed_to=people.get(attributed_to_id) if attributed_to_id else None,
+            occurred_at=dt.datetime.fromisoformat(occurred_at) if occurred_at else None,
+            channel=channel,
+            idempotency_key=idempotency_key,
+            **extra,
+        )

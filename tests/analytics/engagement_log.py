@@ -1,0 +1,42 @@
+"""A tiny engagement log builder shared by the engagement value analytics tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import polars as pl
+
+UTC = dt.UTC
+START = dt.datetime(2024, 1, 1, tzinfo=UTC)
+
+SCHEMA = {
+    "event_id": pl.Int64,
+    "member_id": pl.Int64,
+    "kind": pl.String,
+    "occurred_at": pl.Datetime("us", "UTC"),
+    "initiative_id": pl.Int64,
+    "channel": pl.String,
+    "touchpoint": pl.String,
+    "journey_stage": pl.String,
+    "value": pl.Float64,
+    "attributed_to_id": pl.Int64,
+}
+
+
+def day(n: float) -> dt.datetime:
+    """``n`` days after the first of January 2024, UTC."""
+    return START + dt.timedelta(days=n)
+
+
+def log(rows: Sequence[dict[str, Any]]) -> pl.DataFrame:
+    """An engagement log with the exported schema; rows give ``day`` instead of ``occurred_at``."""
+    records = []
+    for i, row in enumerate(rows, start=1):
+        record = {name: None for name in SCHEMA}
+        record["event_id"] = i
+        record.update({k: v for k, v in row.items() if k != "day"})
+        record["occurred_at"] = day(row["day"])
+        records.append(record)
+    return pl.DataFrame(records, schema=SCHEMA)
