@@ -11,7 +11,7 @@ import polars as pl
 UTC = dt.UTC
 START = dt.datetime(2024, 1, 1, tzinfo=UTC)
 
-SCHEMA = {
+SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "event_id": pl.Int64,
     "member_id": pl.Int64,
     "kind": pl.String,
@@ -34,7 +34,7 @@ def log(rows: Sequence[dict[str, Any]]) -> pl.DataFrame:
     """An engagement log with the exported schema; rows give ``day`` instead of ``occurred_at``."""
     records = []
     for i, row in enumerate(rows, start=1):
-        record = {name: None for name in SCHEMA}
+        record: dict[str, Any] = dict.fromkeys(SCHEMA)
         record["event_id"] = i
         record.update({k: v for k, v in row.items() if k != "day"})
         record["occurred_at"] = day(row["day"])

@@ -58,7 +58,9 @@ def check_events(events: pl.DataFrame, columns: Collection[str], *, what: str = 
         dtype = events.schema[column]
         if column in ID_COLUMNS:
             if not dtype.is_integer():
-                raise AnalyticsInputError(f"{what}: column {column!r} must be an integer id, not {dtype}")
+                raise AnalyticsInputError(
+                    f"{what}: column {column!r} must be an integer id, not {dtype}"
+                )
         elif column in TEXT_COLUMNS:
             require_text(events, [column], what=what, nullable=column != "kind")
         elif column == "occurred_at":
@@ -76,7 +78,9 @@ def check_events(events: pl.DataFrame, columns: Collection[str], *, what: str = 
 def check_kinds(name: str, kinds: Collection[str]) -> tuple[str, ...]:
     """Return the kinds as a tuple, refusing an empty or non-text collection."""
     if isinstance(kinds, str) or not kinds or not all(isinstance(k, str) and k for k in kinds):
-        raise AnalyticsInputError(f"parameter {name!r} must be a non-empty collection of kind names")
+        raise AnalyticsInputError(
+            f"parameter {name!r} must be a non-empty collection of kind names"
+        )
     return tuple(kinds)
 
 

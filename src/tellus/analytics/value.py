@@ -78,15 +78,15 @@ class Horizon:
     et al. predict referral and influence behaviour over short horizons because
     it changes faster than spending does.
     ``prior_periods``: how many periods of DMO-average behaviour a member's own
-    record is blended with (empirical Bayes shrinkage; 0 turns it off). One
-    period keeps a new member's first act from being taken as a habit while
-    letting a year of their own record dominate.
+    record is blended with (empirical Bayes shrinkage; 0 turns it off). Three
+    periods (a quarter) keep a new member's first referral from being taken
+    as a monthly habit while letting a year of their own record dominate.
     """
 
     annual_discount_rate: float = 0.10
     horizon_periods: int = 12
     period_days: float = DAYS_PER_YEAR / 12
-    prior_periods: float = 1.0
+    prior_periods: float = 3.0
 
     def __post_init__(self) -> None:
         require_parameter("annual_discount_rate", self.annual_discount_rate, low=0.0, high=10.0)
@@ -269,7 +269,9 @@ class CKVParameters:
 
 def _log(events: pl.DataFrame, columns: tuple[str, ...], as_of: dt.datetime) -> pl.LazyFrame:
     check_events(events, columns)
-    return events.lazy().select(columns).filter(pl.col("occurred_at") <= time_literal(events, as_of))
+    return (
+        events.lazy().select(columns).filter(pl.col("occurred_at") <= time_literal(events, as_of))
+    )
 
 
 def _members(log: pl.LazyFrame, as_of: dt.datetime, events: pl.DataFrame, horizon: Horizon):
@@ -278,7 +280,9 @@ def _members(log: pl.LazyFrame, as_of: dt.datetime, events: pl.DataFrame, horizo
     credited = log.filter(pl.col("attributed_to_id").is_not_null()).select(
         pl.col("attributed_to_id").alias("member_id"), "occurred_at"
     )
-    seen = pl.concat([own, credited]).group_by("member_id").agg(first_seen=pl.col("occurred_at").min())
+    seen = (
+        pl.concat([own, credited]).group_by("member_id").agg(first_seen=pl.col("occurred_at").min())
+    )
     end = time_literal(events, as_of)
     days = (end - pl.col("first_seen")).dt.total_microseconds() / 86_400e6
     return seen.select(
@@ -518,8 +522,7 @@ def customer_influence_value(
     )
     edges = (
         influenced.filter(
-            pl.col("member_id").is_not_null()
-            & kind_is([p.click_kind, p.sign_up_kind, p.trip_kind])
+            pl.col("member_id").is_not_null() & kind_is([p.click_kind, p.sign_up_kind, p.trip_kind])
         )
         .group_by("member_id", "attributed_to_id")
         .agg(weight=pl.len().cast(pl.Float64))
@@ -676,9 +679,9 @@ def engagement_value(
 def _check_cev(cev: pl.DataFrame) -> None:
     columns = ("member_id", "clv", "crv", "civ", "ckv", "cev")
     require_columns(cev, columns, what="cev frame")
-    require_numeric(cev, columns, what="cev frame")
     if cev.height == 0:
         raise AnalyticsInputError("cev frame is empty")
+    require_numeric(cev, columns, what="cev frame")
 
 
 def rank_by_clv_and_cev(cev: pl.DataFrame, *, groups: int = 10) -> pl.DataFrame:
