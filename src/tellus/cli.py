@@ -21,6 +21,11 @@ def serve(argv: list[str]) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("TELLUS_PORT", "8000")))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("TELLUS_WORKERS", "1")))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("TELLUS_THREADS", "4")))
+    parser.add_argument(
+        "--no-setup",
+        action="store_true",
+        help="Skip applying migrations and collecting static files before serving.",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.port <= 65535:
         parser.error("--port must be between 1 and 65535")
@@ -31,6 +36,7 @@ def serve(argv: list[str]) -> int:
 
     django.setup()
     from django.conf import settings  # noqa: PLC0415
+    from django.core.management import call_command  # noqa: PLC0415
     from granian.constants import Interfaces  # noqa: PLC0415
     from granian.server import Server  # noqa: PLC0415
 
@@ -39,6 +45,10 @@ def serve(argv: list[str]) -> int:
             "Note: without REDIS_URL each worker keeps its own cache and rate-limit counters.",
             file=sys.stderr,
         )
+    if not args.no_setup:
+        # One machine, no separate deploy step: bring the database and static files up to date.
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
     jobs = "a Celery worker" if settings.CELERY_BROKER_URL else "in-process"
     print(f"Tellus on http://{args.host}:{args.port}/  (background jobs: {jobs})", flush=True)
     server = Server(

@@ -224,7 +224,7 @@ TELLUS_DESTINATION = {
 # --- Static files and media ------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS: list[Path] = []
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = env_str("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
 TELLUS_SERVE_MEDIA = env_bool("TELLUS_SERVE_MEDIA", not env_str("AWS_STORAGE_BUCKET_NAME"))

@@ -16,5 +16,7 @@ def destination_update(**fields: Any) -> Destination:
             setattr(destination, name, value)
         destination.full_clean()
         destination.save()
+        forget_branding()
+        # Again after commit, so that a page rendered meanwhile cannot keep the old one.
         transaction.on_commit(forget_branding)
     return destination
