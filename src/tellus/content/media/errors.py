@@ -36,7 +36,9 @@ NOTICE_CODES: Mapping[str, str] = MappingProxyType(
         "gps_null_island": "The photo's location is 0, 0 (no fix); it was left out.",
         "date_invalid": "The date the photo was taken could not be read; it was left out.",
         "metadata_unreadable": "The photo's metadata could not be read; it was left out.",
-        "colour_profile_ignored": "The photo's colour profile could not be read; colours may differ.",
+        "colour_profile_ignored": (
+            "The photo's colour profile could not be read; colours may differ."
+        ),
     }
 )
 

@@ -163,7 +163,7 @@ def _number(value: object) -> float:
     if isinstance(value, TiffImagePlugin.IFDRational):
         if value.denominator == 0:
             raise _BadValue("zero denominator")
-        result = value.numerator / value.denominator
+        result = float(value.numerator) / float(value.denominator)
     elif isinstance(value, tuple) and len(value) == 2 and all(type(v) is int for v in value):
         if value[1] == 0:
             raise _BadValue("zero denominator")
@@ -221,7 +221,8 @@ def _taken_at(
     if not match:
         return None, notice("date_invalid", value=text)
     try:
-        taken = datetime(*(int(g) for g in match.groups()))  # noqa: DTZ001 - camera local time
+        year, month, day, hour, minute, second = (int(g) for g in match.groups())
+        taken = datetime(year, month, day, hour, minute, second)  # the camera's local time
     except ValueError:
         return None, notice("date_invalid", value=text)
     offset = _OFFSET.match(clean_text(exif_ifd.get(_TAG_OFFSET_ORIGINAL), max_length=16) or "")

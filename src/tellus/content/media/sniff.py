@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import NoReturn
 
 from tellus.content.media.errors import MediaRejected
 
@@ -117,7 +118,8 @@ def _sniff_ftyp(head: bytes) -> MediaFormat | None:
     brands = {major} | compatible
     if major in {b"avif", b"avis"}:
         _refuse("an AVIF image")
-    if major in _HEIF_BRANDS or (major not in _MP4_BRANDS | _QUICKTIME_BRANDS and brands & _HEIF_BRANDS):
+    video_major = major in _MP4_BRANDS | _QUICKTIME_BRANDS
+    if major in _HEIF_BRANDS or (not video_major and brands & _HEIF_BRANDS):
         if b"avif" in brands and not brands & (_HEIF_BRANDS - {b"mif1", b"msf1"}):
             _refuse("an AVIF image")
         return MediaFormat.HEIF
@@ -142,7 +144,7 @@ def _ebml_doctype(head: bytes) -> bytes | None:
     return head[at + 3 : at + 3 + size]
 
 
-def _refuse(what: str) -> None:
+def _refuse(what: str) -> NoReturn:
     raise MediaRejected(
         "unsupported_type",
         f"This file is {what}. We accept {ACCEPTED_DESCRIPTION}.",
