@@ -24,7 +24,9 @@ def free_port() -> int:
 
 @pytest.fixture
 def operator_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_", "CELERY_"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_", "CELERY_"))
+    }
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "tellus.config.settings",
@@ -67,7 +69,9 @@ def test_serve_answers_healthz_with_a_production_server(operator_env, tmp_path):
         assert body["database"] == "ok" and body["broker"] == "in-process"
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
             assert r.status == 200
-            assert "granian" in r.headers.get("server", "").lower() or r.headers.get("server") is None
+            assert (
+                "granian" in r.headers.get("server", "").lower() or r.headers.get("server") is None
+            )
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -85,8 +89,12 @@ def test_serve_refuses_a_bad_port(operator_env):
 
 def test_check_deploy_is_clean_when_debug_is_off(operator_env):
     operator_env.update(
-        {"SECRET_KEY": "x" * 64 + "-production-like-key-0123456789", "SECURE_SSL_REDIRECT": "1",
-         "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1", "SECURE_HSTS_PRELOAD": "1"}
+        {
+            "SECRET_KEY": "x" * 64 + "-production-like-key-0123456789",
+            "SECURE_SSL_REDIRECT": "1",
+            "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
+            "SECURE_HSTS_PRELOAD": "1",
+        }
     )
     result = run(operator_env, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stderr + result.stdout

@@ -32,13 +32,13 @@ def serve(argv: list[str]) -> int:
     if args.workers < 1:
         parser.error("--workers must be at least 1")
 
-    import django  # noqa: PLC0415
+    import django
 
     django.setup()
-    from django.conf import settings  # noqa: PLC0415
-    from django.core.management import call_command  # noqa: PLC0415
-    from granian.constants import Interfaces  # noqa: PLC0415
-    from granian.server import Server  # noqa: PLC0415
+    from django.conf import settings
+    from django.core.management import call_command
+    from granian.constants import Interfaces
+    from granian.server import Server
 
     if args.workers > 1 and not settings.REDIS_URL:
         print(
@@ -65,7 +65,7 @@ def serve(argv: list[str]) -> int:
 
 
 def worker(argv: list[str]) -> int:
-    from tellus.config.celery import app  # noqa: PLC0415
+    from tellus.config.celery import app
 
     app.worker_main(["worker", "--loglevel=INFO", *argv])
     return 0
@@ -80,10 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     if command == "worker":
         return worker(argv[1:])
     if command == "clv":
-        from tellus.analytics.cli import main as analytics_main  # noqa: PLC0415
+        from tellus.analytics.cli import main as analytics_main
 
         return analytics_main(argv)
-    from django.core.management import execute_from_command_line  # noqa: PLC0415
+    from django.core.management import execute_from_command_line
 
     execute_from_command_line(["tellus", *argv])
     return 0

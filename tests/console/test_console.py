@@ -70,8 +70,15 @@ def test_marketer_creates_an_initiative(persona_client):
     client = persona_client("marketer")
     response = client.post(
         "/console/initiatives/new/",
-        {"name": "Three hidden beaches", "slug": "hidden-beaches", "kind": "task_based",
-         "interaction": "continuous", "tools": "lean", "initiated_by": "firm", "is_active": "on"},
+        {
+            "name": "Three hidden beaches",
+            "slug": "hidden-beaches",
+            "kind": "task_based",
+            "interaction": "continuous",
+            "tools": "lean",
+            "initiated_by": "firm",
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302
     assert Initiative.objects.get().name == "Three hidden beaches"
@@ -81,9 +88,16 @@ def test_marketer_creates_an_initiative(persona_client):
 def test_initiative_form_errors_write_nothing(persona_client):
     response = persona_client("marketer").post(
         "/console/initiatives/new/",
-        {"name": "x" * 500, "slug": "not a slug!", "kind": "lottery", "interaction": "spot",
-         "tools": "lean", "initiated_by": "firm", "starts_on": "2026-05-01",
-         "ends_on": "2026-04-01"},
+        {
+            "name": "x" * 500,
+            "slug": "not a slug!",
+            "kind": "lottery",
+            "interaction": "spot",
+            "tools": "lean",
+            "initiated_by": "firm",
+            "starts_on": "2026-05-01",
+            "ends_on": "2026-04-01",
+        },
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -100,7 +114,9 @@ def test_analyst_cannot_change_initiatives(persona_client):
 def test_admin_assigns_roles_and_only_admins_reach_django_admin(persona_client):
     newcomer = PersonFactory(email="new.staff@example.org")
     client = persona_client("admin")
-    response = client.post("/console/staff/", {"email": "NEW.staff@example.org", "roles": ["analyst"]})
+    response = client.post(
+        "/console/staff/", {"email": "NEW.staff@example.org", "roles": ["analyst"]}
+    )
     assert response.status_code == 302
     newcomer.refresh_from_db()
     assert [g.name for g in newcomer.groups.all()] == ["analyst"] and not newcomer.is_staff
@@ -131,9 +147,17 @@ def test_admin_creates_an_integration_token(persona_client, member):
 def test_destination_branding_changes_the_public_pages(persona_client, client):
     response = persona_client("admin").post(
         "/console/destination/",
-        {"name": "Isla Clara", "tagline": "Volcanoes and quiet coves", "primary_colour": "#123456",
-         "accent_colour": "#abcdef", "languages": "en,es", "currency": "EUR",
-         "latitude": "29.0", "longitude": "-13.6", "zoom": "10"},
+        {
+            "name": "Isla Clara",
+            "tagline": "Volcanoes and quiet coves",
+            "primary_colour": "#123456",
+            "accent_colour": "#abcdef",
+            "languages": "en,es",
+            "currency": "EUR",
+            "latitude": "29.0",
+            "longitude": "-13.6",
+            "zoom": "10",
+        },
     )
     assert response.status_code == 302
     home = client.get("/").content.decode()
@@ -144,8 +168,15 @@ def test_destination_branding_changes_the_public_pages(persona_client, client):
 def test_destination_refuses_a_bad_colour(persona_client):
     response = persona_client("admin").post(
         "/console/destination/",
-        {"name": "X", "primary_colour": "red;}body{display:none", "accent_colour": "#abcdef",
-         "currency": "EUR", "latitude": "29", "longitude": "-13", "zoom": "10"},
+        {
+            "name": "X",
+            "primary_colour": "red;}body{display:none",
+            "accent_colour": "#abcdef",
+            "currency": "EUR",
+            "latitude": "29",
+            "longitude": "-13",
+            "zoom": "10",
+        },
     )
     assert response.status_code == 200
     assert "primary_colour" in response.context["form"].errors

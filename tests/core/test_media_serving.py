@@ -36,8 +36,16 @@ def test_anything_else_is_an_attachment(client, media, name):
     assert "default-src 'none'" in response["Content-Security-Policy"]
 
 
-@pytest.mark.parametrize("path", ["../secret.txt", "photos/../../secret.txt", "%2e%2e/secret.txt",
-                                  "photos/missing.webp", "photos/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "../secret.txt",
+        "photos/../../secret.txt",
+        "%2e%2e/secret.txt",
+        "photos/missing.webp",
+        "photos/",
+    ],
+)
 def test_paths_outside_the_media_folder_or_missing_are_404(client, media, path):
     assert client.get(f"/media/{path}").status_code == 404
 

@@ -69,8 +69,12 @@ def test_healthz_reports_every_part(client):
 
 
 @override_settings(
-    CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                        "LOCATION": "redis://127.0.0.1:1/0"}}
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
 )
 def test_healthz_names_the_failing_part(client):
     from django.core.cache import caches

@@ -111,16 +111,23 @@ def test_initiative_dates_are_checked():
 
     with pytest.raises(ValidationError):
         initiative_save(
-            name="Poem contest", slug="poems", kind="task_based", interaction="spot",
-            tools="rich", initiated_by="firm",
-            starts_on=dt.date(2026, 5, 1), ends_on=dt.date(2026, 4, 1),
+            name="Poem contest",
+            slug="poems",
+            kind="task_based",
+            interaction="spot",
+            tools="rich",
+            initiated_by="firm",
+            starts_on=dt.date(2026, 5, 1),
+            ends_on=dt.date(2026, 4, 1),
         )
 
 
 def test_the_background_job_records_once_even_if_run_twice(member):
     for _ in range(2):
         record_event_later.delay(
-            kind=kinds.SHARE_CLICKED, attributed_to_id=member.pk, channel="whatsapp",
+            kind=kinds.SHARE_CLICKED,
+            attributed_to_id=member.pk,
+            channel="whatsapp",
             idempotency_key="share:7:click:abc",
         )
     event = Event.objects.get()

@@ -106,13 +106,16 @@ def test_duplicate_email_in_any_case_makes_no_account_and_tells_only_its_owner(c
 def test_login_locks_out_after_repeated_failures(client):
     PersonFactory(email="target@example.org")
     statuses = [
-        client.post("/accounts/login/", {"login": "target@example.org", "password": f"wrong{i}"})
-        .status_code
+        client.post(
+            "/accounts/login/", {"login": "target@example.org", "password": f"wrong{i}"}
+        ).status_code
         for i in range(20)
     ]
     assert set(statuses) == {200}, "each failure is a form error, never a server error"
     # After five failures for this account, even the right password is refused for a while.
-    response = client.post("/accounts/login/", {"login": "target@example.org", "password": PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"login": "target@example.org", "password": PASSWORD}
+    )
     assert response.status_code == 200
     assert "Too many failed login attempts" in " ".join(response.context["form"].non_field_errors())
     assert "_auth_user_id" not in client.session
@@ -122,7 +125,9 @@ def test_a_sixth_failure_locks_the_account_but_five_do_not(client):
     PersonFactory(email="target@example.org")
     for i in range(4):
         client.post("/accounts/login/", {"login": "target@example.org", "password": f"wrong{i}"})
-    response = client.post("/accounts/login/", {"login": "target@example.org", "password": PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"login": "target@example.org", "password": PASSWORD}
+    )
     assert response.status_code == 302, "four failures do not lock a member out"
 
 
@@ -131,8 +136,12 @@ def test_forged_csrf_token_is_refused():
     client.get("/accounts/signup/")
     response = client.post(
         "/accounts/signup/",
-        {"email": "x@example.org", "password1": STRONG, "password2": STRONG,
-         "csrfmiddlewaretoken": "forged" * 8},
+        {
+            "email": "x@example.org",
+            "password1": STRONG,
+            "password2": STRONG,
+            "csrfmiddlewaretoken": "forged" * 8,
+        },
     )
     assert response.status_code == 403
     assert Person.objects.count() == 0
@@ -153,14 +162,18 @@ def test_profile_edit(client, member):
     assert response.status_code == 302
     member.refresh_from_db()
     assert (member.display_name, member.home_country.code, member.preferred_language) == (
-        "Marta G.", "ES", "es",
+        "Marta G.",
+        "ES",
+        "es",
     )
     assert response.cookies["django_language"].value == "es"
 
 
 def test_profile_refuses_a_bad_country_and_saves_nothing(client, member):
     client.force_login(member)
-    response = client.post("/account/", {"display_name": "<script>x</script>", "home_country": "XX"})
+    response = client.post(
+        "/account/", {"display_name": "<script>x</script>", "home_country": "XX"}
+    )
     assert response.status_code == 200
     assert "home_country" in response.context["form"].errors
     member.refresh_from_db()

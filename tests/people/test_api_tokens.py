@@ -100,8 +100,14 @@ def test_tokens_are_created_and_revoked_in_the_account_page(client, member, othe
     assert token.revoked_at is not None
 
 
-@override_settings(TELLUS_RATE_LIMITS={"api_member": "3/m", "api_anonymous": "2/m",
-                                       "write_member": "60/m", "write_address": "120/m"})
+@override_settings(
+    TELLUS_RATE_LIMITS={
+        "api_member": "3/m",
+        "api_anonymous": "2/m",
+        "write_member": "60/m",
+        "write_address": "120/m",
+    }
+)
 def test_api_calls_are_rate_limited_per_member(client, member, other_member):
     new = api_token_create(person=member, name="x")
     statuses = [client.get("/api/v1/me", **bearer(new.secret)).status_code for _ in range(5)]

@@ -46,7 +46,8 @@ def test_member_downloads_everything_held_about_them(client, active_member, othe
     assert [c["purpose"] for c in archive["consents"]] == ["marketing"]
     assert archive["trips"][0]["spend"] == "980.50"
     assert {e["kind"] for e in archive["engagement_events"]} == {
-        kinds.TRIP_RECORDED, kinds.COMMENT_POSTED,
+        kinds.TRIP_RECORDED,
+        kinds.COMMENT_POSTED,
     }
     assert archive["api_tokens"][0]["name"] == "phone"
     assert "digest" not in json.dumps(archive["api_tokens"])
@@ -100,7 +101,9 @@ def test_staff_export_and_erase_on_request(client, admin_person, active_member):
     assert json.loads(response.content)["profile"]["email"] == "member@example.org"
     assert PrivacyRequest.objects.get(kind="export").requested_by == admin_person
 
-    response = client.post(f"/console/members/{active_member.pk}/erase/", {"keep_contributions": "0"})
+    response = client.post(
+        f"/console/members/{active_member.pk}/erase/", {"keep_contributions": "0"}
+    )
     assert response.status_code == 302
     active_member.refresh_from_db()
     assert active_member.erased_at is None, "erasure needs the confirmation box"
@@ -120,8 +123,12 @@ def test_staff_export_and_erase_on_request(client, admin_person, active_member):
 def test_only_admins_handle_privacy_requests(persona_client, other_member, persona):
     client = persona_client(persona)
     assert client.post(f"/console/members/{other_member.pk}/export/").status_code == 403
-    assert client.post(
-        f"/console/members/{other_member.pk}/erase/", {"keep_contributions": "0", "confirm": "on"}
-    ).status_code == 403
+    assert (
+        client.post(
+            f"/console/members/{other_member.pk}/erase/",
+            {"keep_contributions": "0", "confirm": "on"},
+        ).status_code
+        == 403
+    )
     other_member.refresh_from_db()
     assert other_member.erased_at is None

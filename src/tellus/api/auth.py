@@ -17,7 +17,7 @@ from tellus.people.queries import person_for_token
 
 
 class BearerToken(HttpBearer):
-    """``Authorization: Bearer TOKEN`` with a token from the account page or `tellus token create`."""
+    """``Authorization: Bearer TOKEN``, a token from the account page or `tellus token create`."""
 
     openapi_description = "A personal API token, created in the account page or the console."
 
@@ -47,7 +47,8 @@ class SettingsRateThrottle(BaseThrottle):
     def _ident(self, request: HttpRequest) -> str | None:
         auth = getattr(request, "auth", None)
         if self.authenticated:
-            return f"member:{auth.pk}" if getattr(auth, "pk", None) else None
+            pk = getattr(auth, "pk", None)
+            return f"member:{pk}" if pk else None
         if auth is not None:
             return None
         return f"address:{self.get_ident(request)}"

@@ -16,8 +16,8 @@ if os.environ.get("TELLUS_TEST_REDIS_URL"):
     os.environ["REDIS_URL"] = os.environ["TELLUS_TEST_REDIS_URL"]
     os.environ.setdefault("CELERY_BROKER_URL", os.environ["TELLUS_TEST_REDIS_URL"])
 
-from tellus.config.settings import *  # noqa: E402,F403
-from tellus.config.settings import DATA_DIR  # noqa: E402
+from tellus.config.settings import *  # noqa: F403
+from tellus.config.settings import DATA_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

@@ -13,8 +13,16 @@ class InitiativeForm(forms.ModelForm):
     class Meta:
         model = Initiative
         fields = [
-            "name", "slug", "description", "kind", "interaction", "tools", "initiated_by",
-            "starts_on", "ends_on", "is_active",
+            "name",
+            "slug",
+            "description",
+            "kind",
+            "interaction",
+            "tools",
+            "initiated_by",
+            "starts_on",
+            "ends_on",
+            "is_active",
         ]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
@@ -31,8 +39,16 @@ class DestinationForm(forms.ModelForm):
     class Meta:
         model = Destination
         fields = [
-            "name", "tagline", "primary_colour", "accent_colour", "logo", "languages", "currency",
-            "latitude", "longitude", "zoom",
+            "name",
+            "tagline",
+            "primary_colour",
+            "accent_colour",
+            "logo",
+            "languages",
+            "currency",
+            "latitude",
+            "longitude",
+            "zoom",
         ]
         widgets = {
             "primary_colour": forms.TextInput(attrs={"type": "color"}),
@@ -52,9 +68,7 @@ class StaffRoleForm(forms.Form):
 
 class IntegrationTokenForm(forms.Form):
     email = forms.EmailField(label=_("Email address of the token's holder"))
-    name = forms.CharField(
-        label=_("Token name"), max_length=80, validators=[no_control_characters]
-    )
+    name = forms.CharField(label=_("Token name"), max_length=80, validators=[no_control_characters])
 
 
 class EraseOnRequestForm(forms.Form):
@@ -68,4 +82,6 @@ class EraseOnRequestForm(forms.Form):
         widget=forms.RadioSelect,
         initial="1",
     )
-    confirm = forms.BooleanField(label=_("The member asked for erasure, and I checked who they are"))
+    confirm = forms.BooleanField(
+        label=_("The member asked for erasure, and I checked who they are")
+    )

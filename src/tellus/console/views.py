@@ -26,6 +26,7 @@ from tellus.engagement.queries import (
     weekly_event_counts,
 )
 from tellus.engagement.services import initiative_save
+from tellus.people.http import MemberRequest
 from tellus.people.models import ApiToken, Person
 from tellus.people.privacy import person_erase, person_export
 from tellus.people.queries import consents_of, members_for_console, staff_members
@@ -34,13 +35,13 @@ from tellus.people.services import api_token_create, api_token_revoke
 from tellus.people.views import archive_response
 
 
-def _render(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+def _render(request: MemberRequest, template: str, context: dict) -> HttpResponse:
     nav = [(url, label) for url, perm, label in NAVIGATION if request.user.has_perm(perm)]
     return render(request, template, {"console_nav": nav, **context})
 
 
 @staff_page("people.view_console")
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: MemberRequest) -> HttpResponse:
     return _render(
         request,
         "console/dashboard.html",
@@ -54,14 +55,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @staff_page("people.view_member")
-def members(request: HttpRequest) -> HttpResponse:
+def members(request: MemberRequest) -> HttpResponse:
     search = request.GET.get("q", "")
     page = Paginator(members_for_console(search), 50).get_page(request.GET.get("page"))
     return _render(request, "console/members.html", {"page": page, "q": search[:100]})
 
 
 @staff_page("people.view_member")
-def member_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+def member_detail(request: MemberRequest, person_id: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=person_id, erased_at__isnull=True)
     return _render(
         request,
@@ -79,7 +80,7 @@ def member_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 @staff_page("people.handle_privacy_requests")
 @require_POST
 @limit_writes
-def member_export(request: HttpRequest, person_id: int) -> HttpResponse:
+def member_export(request: MemberRequest, person_id: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=person_id, erased_at__isnull=True)
     return archive_response(person_export(person=person, requested_by=request.user), person.pk)
 
@@ -87,7 +88,7 @@ def member_export(request: HttpRequest, person_id: int) -> HttpResponse:
 @staff_page("people.handle_privacy_requests")
 @require_POST
 @limit_writes
-def member_erase(request: HttpRequest, person_id: int) -> HttpResponse:
+def member_erase(request: MemberRequest, person_id: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=person_id, erased_at__isnull=True)
     form = EraseOnRequestForm(request.POST)
     if person.pk == request.user.pk:
@@ -106,13 +107,13 @@ def member_erase(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @staff_page("engagement.view_initiative")
-def initiatives(request: HttpRequest) -> HttpResponse:
+def initiatives(request: MemberRequest) -> HttpResponse:
     return _render(request, "console/initiatives.html", {"initiatives": initiatives_for_console()})
 
 
 @staff_page("engagement.add_initiative")
 @limit_writes
-def initiative_edit(request: HttpRequest, initiative_id: int | None = None) -> HttpResponse:
+def initiative_edit(request: MemberRequest, initiative_id: int | None = None) -> HttpResponse:
     initiative = get_object_or_404(Initiative, pk=initiative_id) if initiative_id else None
     if initiative and not request.user.has_perm("engagement.change_initiative"):
         return redirect("console:initiatives")
@@ -121,11 +122,13 @@ def initiative_edit(request: HttpRequest, initiative_id: int | None = None) -> H
         initiative_save(initiative=initiative, **form.cleaned_data)
         messages.success(request, _("The initiative is saved."))
         return redirect("console:initiatives")
-    return _render(request, "console/initiative_form.html", {"form": form, "initiative": initiative})
+    return _render(
+        request, "console/initiative_form.html", {"form": form, "initiative": initiative}
+    )
 
 
 @staff_page("engagement.view_engagement")
-def engagement(request: HttpRequest) -> HttpResponse:
+def engagement(request: MemberRequest) -> HttpResponse:
     return _render(
         request,
         "console/engagement.html",
@@ -135,7 +138,7 @@ def engagement(request: HttpRequest) -> HttpResponse:
 
 @staff_page("people.assign_roles")
 @limit_writes
-def staff(request: HttpRequest) -> HttpResponse:
+def staff(request: MemberRequest) -> HttpResponse:
     form = StaffRoleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         person = Person.objects.filter(
@@ -154,7 +157,7 @@ def staff(request: HttpRequest) -> HttpResponse:
 
 @staff_page("people.add_apitoken")
 @limit_writes
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: MemberRequest) -> HttpResponse:
     form = IntegrationTokenForm(request.POST or None)
     new_secret = None
     if request.method == "POST" and form.is_valid():
@@ -179,7 +182,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @staff_page("people.delete_apitoken")
 @require_POST
 @limit_writes
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: MemberRequest, token_id: int) -> HttpResponse:
     api_token_revoke(token=get_object_or_404(ApiToken, pk=token_id))
     messages.success(request, _("The token is revoked."))
     return redirect("console:tokens")
@@ -187,7 +190,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 @staff_page("core.change_branding")
 @limit_writes
-def destination(request: HttpRequest) -> HttpResponse:
+def destination(request: MemberRequest) -> HttpResponse:
     row = Destination.objects.filter(pk=1).first() or Destination(pk=1)
     form = DestinationForm(request.POST or None, request.FILES or None, instance=row)
     if request.method == "POST" and form.is_valid():

@@ -40,7 +40,9 @@ class Destination(models.Model):
     class Meta:
         verbose_name = _("destination")
         verbose_name_plural = _("destination")
-        permissions = [("change_branding", _("Can change the destination's name, colours and logo"))]
+        permissions = [
+            ("change_branding", _("Can change the destination's name, colours and logo"))
+        ]
 
     def __str__(self) -> str:
         return self.name or "Tellus"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -36,7 +37,7 @@ def get_branding() -> Branding:
 
 
 def _load_branding() -> Branding:
-    defaults = settings.TELLUS_DESTINATION
+    defaults: dict[str, Any] = settings.TELLUS_DESTINATION
     row = Destination.objects.filter(pk=1).first() or Destination()
     supported = {code for code, _ in settings.LANGUAGES}
     wanted = [c.strip() for c in row.languages.split(",") if c.strip()] or defaults["languages"]

@@ -30,10 +30,13 @@ def _member_key(group: str, request: HttpRequest) -> str:
 def limit_writes(view: F) -> F:
     """Apply the per-member and per-address write limits to a view's unsafe methods."""
     by_address = ratelimit(
-        key="ip", rate=lambda g, r: settings.TELLUS_RATE_LIMITS["write_address"],
-        method=UNSAFE, block=True, group="writes-address",
+        key="ip",
+        rate=lambda g, r: settings.TELLUS_RATE_LIMITS["write_address"],
+        method=UNSAFE,
+        block=True,
+        group="writes-address",
     )
     by_member = ratelimit(
         key=_member_key, rate=_member_rate, method=UNSAFE, block=True, group="writes-member"
     )
-    return by_address(by_member(view))  # type: ignore[return-value]
+    return by_address(by_member(view))

@@ -21,7 +21,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def brand_css(request: HttpRequest) -> HttpResponse:
-    """The destination's colours as CSS variables: a stylesheet, so the CSP needs no inline style."""
+    """The destination's colours as CSS variables, so the CSP needs no inline style."""
     css = render_to_string("core/brand.css", {"destination": get_branding()})
     response = HttpResponse(css, content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "public, max-age=300"
@@ -44,7 +44,7 @@ def _error_page(request: HttpRequest, status: int, template: str) -> HttpRespons
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    from django_ratelimit.exceptions import Ratelimited  # noqa: PLC0415
+    from django_ratelimit.exceptions import Ratelimited
 
     if isinstance(exception, Ratelimited):
         return rate_limited(request, exception)

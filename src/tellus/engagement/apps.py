@@ -7,4 +7,4 @@ class EngagementConfig(AppConfig):
     verbose_name = _("Engagement")
 
     def ready(self) -> None:
-        from tellus.engagement import personal_data  # noqa: F401, PLC0415 (registers the archive parts)
+        from tellus.engagement import personal_data  # noqa: F401 (registers the archive parts)

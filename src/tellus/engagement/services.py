@@ -109,8 +109,16 @@ def trip_record(
 
 
 INITIATIVE_FIELDS = (
-    "name", "slug", "description", "kind", "interaction", "tools", "initiated_by",
-    "starts_on", "ends_on", "is_active",
+    "name",
+    "slug",
+    "description",
+    "kind",
+    "interaction",
+    "tools",
+    "initiated_by",
+    "starts_on",
+    "ends_on",
+    "is_active",
 )
 
 

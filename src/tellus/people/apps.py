@@ -8,7 +8,7 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self) -> None:
-        from tellus.people.roles import sync_staff_roles_after_migrate  # noqa: PLC0415
+        from tellus.people.roles import sync_staff_roles_after_migrate
 
         # Roles need the permissions Django creates after migrating each app, so
         # they are synced after every app (idempotent and cheap).

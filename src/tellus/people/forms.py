@@ -43,7 +43,9 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = ["display_name", "home_country", "preferred_language", "avatar"]
-        widgets = {"avatar": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})}
+        widgets = {
+            "avatar": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -96,4 +98,3 @@ class EraseForm(forms.Form):
         if value.upper() not in {"ERASE", str(_("ERASE")).upper()}:
             raise forms.ValidationError(_("Type ERASE to confirm."))
         return value
-

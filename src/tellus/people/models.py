@@ -51,7 +51,7 @@ class Person(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
 
-    objects: ClassVar[PersonManager] = PersonManager()  # type: ignore[assignment]
+    objects: ClassVar[PersonManager] = PersonManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -108,7 +108,9 @@ class Consent(models.Model):
     granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     source = models.CharField(
-        _("how it was given"), max_length=40, default="form",
+        _("how it was given"),
+        max_length=40,
+        default="form",
         help_text=_("form, rights request, sign-up, import, ..."),
     )
     recorded_by = models.ForeignKey(

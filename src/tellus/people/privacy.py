@@ -129,9 +129,9 @@ def person_erase(
         EmailAddress.objects.filter(user=person).delete()
         Authenticator.objects.filter(user=person).delete()
         ApiToken.objects.filter(person=person).delete()
-        Consent.objects.filter(
-            person=person, subject_type="", withdrawn_at__isnull=True
-        ).update(withdrawn_at=timezone.now())
+        Consent.objects.filter(person=person, subject_type="", withdrawn_at__isnull=True).update(
+            withdrawn_at=timezone.now()
+        )
         person.email = f"erased-{person.pk}@erased.invalid"
         person.display_name = ""
         person.home_country = ""
@@ -155,4 +155,3 @@ def person_erase(
             else "contributions removed",
         )
     return person
-

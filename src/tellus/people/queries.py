@@ -86,7 +86,7 @@ def tokens_of(person: Person) -> QuerySet[ApiToken]:
 
 def members_for_console(search: str = "") -> QuerySet[Person]:
     """Members for the staff list, newest first, with what staff look at first."""
-    from django.db.models import Count  # noqa: PLC0415
+    from django.db.models import Count
 
     people = Person.objects.filter(erased_at__isnull=True)
     search = search.strip()[:100]

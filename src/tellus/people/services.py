@@ -32,7 +32,7 @@ def consent_grant(
     source: str = "form",
     recorded_by: Person | None = None,
 ) -> Consent:
-    """Record that ``person`` allows ``purpose``; granting what is already allowed changes nothing."""
+    """Record that ``person`` allows ``purpose``; granting an active grant again changes nothing."""
     if purpose not in ConsentPurpose.values:
         raise ValueError(f"Unknown consent purpose {purpose!r}")
     subject_type, subject_id = subject_label(subject)
@@ -92,7 +92,7 @@ class NewToken:
     secret: str  # shown once, never stored
 
 
-TOKEN_PREFIX = "tls_"
+TOKEN_PREFIX = "tls_"  # noqa: S105 (a public prefix, not a secret)
 
 
 def api_token_create(*, person: Person, name: str) -> NewToken:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tellus.core.ratelimits import limit_writes
+from tellus.people.http import MemberRequest
 from tellus.people.forms import ConsentForm, EraseForm, ProfileForm, TokenForm
 from tellus.people.models import ApiToken
 from tellus.people.privacy import person_erase, person_export
@@ -22,7 +24,7 @@ from tellus.people.services import api_token_create, api_token_revoke
 
 @login_required
 @limit_writes
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: MemberRequest) -> HttpResponse:
     """The member's own page: profile, consents, tokens, their data."""
     person = request.user
     if request.method == "POST":
@@ -41,7 +43,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @limit_writes
-def consents(request: HttpRequest) -> HttpResponse:
+def consents(request: MemberRequest) -> HttpResponse:
     person = request.user
     if request.method == "POST":
         form = ConsentForm(request.POST)
@@ -57,7 +59,7 @@ def consents(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @limit_writes
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: MemberRequest) -> HttpResponse:
     person = request.user
     new_secret = None
     if request.method == "POST":
@@ -77,7 +79,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @limit_writes
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: MemberRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=token_id, person=request.user)
     api_token_revoke(token=token)
     messages.success(request, _("The token is revoked."))
@@ -87,25 +89,23 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @limit_writes
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: MemberRequest) -> HttpResponse:
     archive = person_export(person=request.user)
     return archive_response(archive, request.user.pk)
 
 
-def archive_response(archive: dict, person_id: int) -> HttpResponse:
+def archive_response(archive: dict[str, Any], person_id: int) -> HttpResponse:
     body = json.dumps(archive, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     stamp = timezone.now().strftime("%Y%m%d")
-    response["Content-Disposition"] = (
-        f'attachment; filename="tellus-data-{person_id}-{stamp}.json"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="tellus-data-{person_id}-{stamp}.json"'
     response["Cache-Control"] = "no-store"
     return response
 
 
 @login_required
 @limit_writes
-def erase(request: HttpRequest) -> HttpResponse:
+def erase(request: MemberRequest) -> HttpResponse:
     if request.method == "POST":
         form = EraseForm(request.POST)
         if form.is_valid():
