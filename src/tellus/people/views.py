@@ -7,15 +7,15 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tellus.core.ratelimits import limit_writes
-from tellus.people.http import MemberRequest
 from tellus.people.forms import ConsentForm, EraseForm, ProfileForm, TokenForm
+from tellus.people.http import MemberRequest
 from tellus.people.models import ApiToken
 from tellus.people.privacy import person_erase, person_export
 from tellus.people.queries import active_personal_consents, consents_of, tokens_of
