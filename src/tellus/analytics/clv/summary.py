@@ -1,0 +1,240 @@
+"""From a transaction log to the per-customer summary the CLV models read.
+
+The summary is the usual recency-frequency-monetary one (Fader, Hardie and Lee
+2005): trips on one calendar day count as one trip (their amounts added), the
+first trip opens the customer's history and is not a repeat, and durations are
+whole days divided by the time unit (a week is 7 days), as lifetimes and BTYD do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+import numpy as np
+import polars as pl
+
+from tellus.analytics.validation import AnalyticsInputError, require_columns, require_numeric
+
+TimeUnit = Literal["day", "week"]
+UNIT_DAYS: dict[str, float] = {"day": 1.0, "week": 7.0}
+MAX_TRANSACTIONS = 2_000_000_000
+MAX_CUSTOMERS = 200_000_000
+SUMMARY_COLUMNS = ("frequency", "recency", "T")
+# Durations are days / unit; allow for the rounding of files written with few decimals.
+RECENCY_SLACK = 1e-6
+
+
+def _as_dates(log: pl.DataFrame, date: str) -> pl.Expr:
+    dtype = log.schema[date]
+    if dtype == pl.Date:
+        return pl.col(date)
+    if isinstance(dtype, pl.Datetime):
+        return pl.col(date).dt.date()
+    raise AnalyticsInputError(
+        f"transactions: column {date!r} must hold dates (Date or Datetime), not {dtype}; "
+        "parse it first (for example pl.col(...).str.to_date())"
+    )
+
+
+def summarize_transactions(
+    log: pl.DataFrame,
+    *,
+    customer: str = "customer_id",
+    date: str = "date",
+    amount: str | None = None,
+    calibration_end: dt.date | None = None,
+    observation_end: dt.date | None = None,
+    time_unit: TimeUnit = "week",
+) -> pl.DataFrame:
+    """Summarise a transaction log per customer.
+
+    Input ``log``: one row per transaction, with ``customer`` (any non-null key),
+    ``date`` (Date or Datetime; the time of day is dropped) and optionally
+    ``amount`` (non-negative number, currency units). Transactions after
+    ``observation_end`` (default: the last date in the log) are ignored.
+
+    Output, one row per customer whose first trip is on or before the
+    calibration end (``calibration_end``, default ``observation_end``):
+
+    - ``customer``: the key;
+    - ``frequency`` (Int64): repeat trips in the calibration period (days with a
+      trip, less the first);
+    - ``recency`` (Float64): time from the first to the last trip, in ``time_unit``;
+    - ``T`` (Float64): time from the first trip to the calibration end, in ``time_unit``;
+    - ``monetary_value`` (Float64, only with ``amount``): mean spend per repeat trip
+      (the first trip's spend is left out, as the Gamma-Gamma model expects), 0 with no repeat;
+    - with ``calibration_end``: ``frequency_holdout`` (Int64, trips after the
+      calibration end up to ``observation_end``), ``duration_holdout`` (Float64, the
+      holdout length in ``time_unit``) and, with ``amount``,
+      ``monetary_value_holdout`` (mean spend per holdout trip, 0 with none).
+    """
+    if time_unit not in UNIT_DAYS:
+        raise AnalyticsInputError(f"time_unit must be 'day' or 'week', not {time_unit!r}")
+    columns = [customer, date] + ([amount] if amount else [])
+    require_columns(log, columns, what="transactions")
+    if log.height == 0:
+        raise AnalyticsInputError("transactions: the log is empty")
+    if log.height > MAX_TRANSACTIONS:
+        raise AnalyticsInputError(
+            f"transactions: {log.height:,} rows is more than the {MAX_TRANSACTIONS:,} supported"
+        )
+    if log.get_column(customer).null_count():
+        raise AnalyticsInputError(f"transactions: column {customer!r} has null customer keys")
+    day = _as_dates(log, date)
+    if log.get_column(date).null_count():
+        raise AnalyticsInputError(f"transactions: column {date!r} has null dates")
+    if amount:
+        require_numeric(log, [amount], what="transactions", non_negative=True)
+        if log.schema[amount].is_float() and log.get_column(amount).is_infinite().any():
+            raise AnalyticsInputError(f"transactions: column {amount!r} has infinite value(s)")
+
+    unit = UNIT_DAYS[time_unit]
+    frame = log.lazy().select(
+        pl.col(customer),
+        day.alias("_day"),
+        *([pl.col(amount).cast(pl.Float64).alias("_amount")] if amount else []),
+    )
+    bounds = frame.select(pl.col("_day").min().alias("lo"), pl.col("_day").max().alias("hi"))
+    lo, hi = bounds.collect().row(0)
+    end = observation_end or hi
+    cal_end = calibration_end or end
+    if calibration_end is not None:
+        if calibration_end < lo:
+            raise AnalyticsInputError(
+                f"calibration_end {calibration_end} is before the first transaction ({lo})"
+            )
+        if calibration_end >= end:
+            raise AnalyticsInputError(
+                f"calibration_end {calibration_end} must be before the observation end ({end})"
+            )
+    if end < lo:
+        raise AnalyticsInputError(f"observation_end {end} is before the first transaction ({lo})")
+
+    frame = frame.filter(pl.col("_day") <= end)
+    # The first day through a window is several times faster than a filter inside the
+    # aggregation, which polars evaluates group by group.
+    calibration = frame.filter(pl.col("_day") <= cal_end).with_columns(
+        pl.col("_day").min().over(customer).alias("_first")
+    )
+    aggs: list[pl.Expr] = [
+        pl.col("_first").first(),
+        pl.col("_day").max().alias("_last"),
+        pl.col("_day").n_unique().alias("_days"),
+    ]
+    if amount:
+        aggs += [
+            pl.col("_amount").sum().alias("_total"),
+            pl.col("_amount").filter(pl.col("_day") == pl.col("_first")).sum().alias("_first_total"),
+        ]
+    per = calibration.group_by(customer).agg(aggs)
+    cal_ord = pl.lit(cal_end, dtype=pl.Date)
+    out = [
+        pl.col(customer),
+        (pl.col("_days") - 1).cast(pl.Int64).alias("frequency"),
+        ((pl.col("_last") - pl.col("_first")).dt.total_days() / unit).alias("recency"),
+        ((cal_ord - pl.col("_first")).dt.total_days() / unit).alias("T"),
+    ]
+    if amount:
+        out.append(
+            pl.when(pl.col("_days") > 1)
+            .then((pl.col("_total") - pl.col("_first_total")) / (pl.col("_days") - 1))
+            .otherwise(0.0)
+            .alias("monetary_value")
+        )
+    summary = per.select(out)
+    if calibration_end is not None:
+        hold_aggs: list[pl.Expr] = [pl.col("_day").n_unique().alias("frequency_holdout")]
+        if amount:
+            hold_aggs.append(pl.col("_amount").sum().alias("_hold_total"))
+        holdout = frame.filter(pl.col("_day") > cal_end).group_by(customer).agg(hold_aggs)
+        summary = summary.join(holdout, on=customer, how="left").with_columns(
+            pl.col("frequency_holdout").fill_null(0).cast(pl.Int64),
+            pl.lit((end - cal_end).days / unit).alias("duration_holdout"),
+        )
+        if amount:
+            summary = summary.with_columns(
+                pl.when(pl.col("frequency_holdout") > 0)
+                .then(pl.col("_hold_total") / pl.col("frequency_holdout"))
+                .otherwise(0.0)
+                .alias("monetary_value_holdout")
+            ).drop("_hold_total")
+    result = summary.collect()
+    if result.height > MAX_CUSTOMERS:
+        raise AnalyticsInputError(f"transactions: more than {MAX_CUSTOMERS:,} customers")
+    return result
+
+
+def validate_summary(
+    summary: pl.DataFrame,
+    *,
+    monetary: bool = False,
+    what: str = "summary",
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Check a per-customer summary and return ``frequency``, ``recency``, ``T`` as float arrays.
+
+    Columns: ``frequency`` (whole number of repeat trips, >= 0), ``recency`` (time
+    of the last trip since the first, >= 0, 0 when ``frequency`` is 0) and ``T``
+    (age since the first trip, >= ``recency``), all in one time unit; with
+    ``monetary``, ``monetary_value`` too (mean spend per repeat trip, > 0 where
+    ``frequency`` > 0).
+    """
+    needed = [*SUMMARY_COLUMNS, *(["monetary_value"] if monetary else [])]
+    require_columns(summary, needed, what=what)
+    if summary.height == 0:
+        raise AnalyticsInputError(f"{what} has no rows")
+    if summary.height > MAX_CUSTOMERS:
+        raise AnalyticsInputError(f"{what}: {summary.height:,} rows is more than {MAX_CUSTOMERS:,}")
+    require_numeric(summary, needed, what=what, non_negative=True)
+    x = summary.get_column("frequency").cast(pl.Float64).to_numpy()
+    tx = summary.get_column("recency").cast(pl.Float64).to_numpy()
+    age = summary.get_column("T").cast(pl.Float64).to_numpy()
+    for name, arr in (("frequency", x), ("recency", tx), ("T", age)):
+        if not np.all(np.isfinite(arr)):
+            raise AnalyticsInputError(f"{what}: column {name!r} has infinite value(s)")
+    bad = np.flatnonzero(x != np.floor(x))
+    if bad.size:
+        raise AnalyticsInputError(
+            f"{what}: 'frequency' must be a whole number of trips (row {bad[0]} has {x[bad[0]]})"
+        )
+    bad = np.flatnonzero(tx > age + RECENCY_SLACK * np.maximum(age, 1.0))
+    if bad.size:
+        raise AnalyticsInputError(
+            f"{what}: 'recency' is greater than 'T' in {bad.size} row(s) "
+            f"(first: row {bad[0]}, recency {tx[bad[0]]} > T {age[bad[0]]})"
+        )
+    bad = np.flatnonzero((x == 0) & (tx > 0))
+    if bad.size:
+        raise AnalyticsInputError(
+            f"{what}: {bad.size} row(s) have frequency 0 but recency > 0 "
+            f"(first: row {bad[0]}); with no repeat trip the recency is 0"
+        )
+    bad = np.flatnonzero((x > 0) & (tx == 0))
+    if bad.size:
+        raise AnalyticsInputError(
+            f"{what}: {bad.size} row(s) have repeat trips but recency 0 (first: row {bad[0]}); "
+            "a repeat trip comes after the first one"
+        )
+    if monetary:
+        m = summary.get_column("monetary_value").cast(pl.Float64).to_numpy()
+        if not np.all(np.isfinite(m)):
+            raise AnalyticsInputError(f"{what}: column 'monetary_value' has infinite value(s)")
+        bad = np.flatnonzero((x > 0) & (m <= 0))
+        if bad.size:
+            raise AnalyticsInputError(
+                f"{what}: {bad.size} customer(s) with repeat trips have monetary_value <= 0 "
+                f"(first: row {bad[0]}); the Gamma-Gamma model needs positive spend"
+            )
+    return x, np.minimum(tx, age), age
+
+
+def compress(*columns: np.ndarray, weights: np.ndarray | None = None) -> tuple[list[np.ndarray], np.ndarray]:
+    """Distinct rows of the given columns and the number (or summed weight) of each."""
+    frame = pl.DataFrame({f"c{i}": c for i, c in enumerate(columns)})
+    frame = frame.with_columns(
+        pl.Series("w", weights if weights is not None else np.ones(frame.height))
+    )
+    grouped = frame.group_by([f"c{i}" for i in range(len(columns))]).agg(pl.col("w").sum())
+    return [grouped.get_column(f"c{i}").to_numpy() for i in range(len(columns))], grouped.get_column(
+        "w"
+    ).to_numpy()
