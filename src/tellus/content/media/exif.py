@@ -18,7 +18,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
-from xml.sax.saxutils import unescape
+from html import unescape
 
 from PIL import Image, TiffImagePlugin
 
@@ -266,5 +266,5 @@ def _xmp_fields(xmp: object) -> dict[str, str]:
             attribute = re.search(rf"\b{name}\s*=\s*\"([^\"]*)\"", packet)
             value = attribute.group(1) if attribute else None
         if value is not None and "<" not in value:
-            found[key] = unescape(value, {"&quot;": '"', "&apos;": "'"})
+            found[key] = unescape(value)
     return found

@@ -78,15 +78,18 @@ def decode_image(
     img = _open_checked(fp, fmt, limits)
     try:
         frames = _frame_count(img)
-        metadata, notices = read_photo_metadata(img, max_text_length=limits.max_text_length)
-        turn = orientation(img)
-        width, height = img.size
-        if turn >= 5:
-            width, height = height, width
-        target = rendition_widths_for(width, limits.rendition_widths)
+        stored_size = img.size
         if fmt is MediaFormat.JPEG:
-            _draft(img, target[-1], width, height, quarter_turn=turn >= 5)
+            # A JPEG's EXIF is in its header: orientation is known before decoding.
+            width, height = _oriented(stored_size, orientation(img))
+            widest = rendition_widths_for(width, limits.rendition_widths)[-1]
+            _draft(img, widest, width, height, quarter_turn=(width, height) != stored_size)
+        # Decode before reading metadata: for some formats (PNG) reading EXIF
+        # decodes the image, and a decoding error must not pass as a metadata one.
         _load(img)
+        width, height = _oriented(stored_size, orientation(img))
+        target = rendition_widths_for(width, limits.rendition_widths)
+        metadata, notices = read_photo_metadata(img, max_text_length=limits.max_text_length)
         profile = img.info.get("icc_profile")
         try:
             oriented = ImageOps.exif_transpose(img)
@@ -98,10 +101,11 @@ def decode_image(
 
     # The colour profile is applied to the largest rendition, not the full
     # decode: the same result for a fraction of the work.
-    largest, profile_notice = to_srgb(resized(picture, target[-1]), profile)
+    aspect = height / width
+    largest, profile_notice = to_srgb(resized(picture, target[-1], aspect), profile)
     if profile_notice is not None:
         notices.append(profile_notice)
-    renditions = make_renditions(largest, target, quality=limits.webp_quality)
+    renditions = make_renditions(largest, target, quality=limits.webp_quality, aspect=aspect)
     if not analyse:
         return ProcessedMedia(
             format=fmt,
@@ -182,6 +186,11 @@ def _open_checked(fp: BinaryIO, fmt: MediaFormat, limits: MediaLimits) -> Image.
     return img
 
 
+def _oriented(size: tuple[int, int], turn: int) -> tuple[int, int]:
+    """Size as displayed: EXIF orientations 5 to 8 swap width and height."""
+    return (size[1], size[0]) if turn >= 5 else size
+
+
 def _frame_count(img: Image.Image) -> int:
     frames = getattr(img, "n_frames", 1)
     return frames if isinstance(frames, int) and frames > 0 else 1
@@ -258,10 +267,11 @@ def rendition_widths_for(width: int, widths: Sequence[int]) -> list[int]:
     return sorted(set(chosen))
 
 
-def resized(img: Image.Image, width: int) -> Image.Image:
-    if width == img.width:
+def resized(img: Image.Image, width: int, aspect: float | None = None) -> Image.Image:
+    """``img`` at ``width``; the height from ``aspect`` (height / width) or the image's own."""
+    height = max(1, round(width * (aspect or img.height / img.width)))
+    if (width, height) == img.size:
         return img
-    height = max(1, round(img.height * width / img.width))
     return img.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=2.0)
 
 
@@ -271,15 +281,16 @@ def _rebuilt(img: Image.Image) -> Image.Image:
 
 
 def make_renditions(
-    picture: Image.Image, widths: Sequence[int], *, quality: int
+    picture: Image.Image, widths: Sequence[int], *, quality: int, aspect: float | None = None
 ) -> tuple[Rendition, ...]:
     """WebP renditions at ``widths`` (already limited to the picture's width)."""
     renditions = []
     current = picture
+    aspect = aspect or picture.height / picture.width
     for width in sorted(widths, reverse=True):
         # Each size is made from the next larger one: far faster, and with
         # LANCZOS the difference is invisible at these ratios.
-        current = resized(current, width)
+        current = resized(current, width, aspect)
         renditions.append(_encode(_rebuilt(current), quality=quality))
     return tuple(reversed(renditions))
 
