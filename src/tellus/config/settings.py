@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "tellus.core",
     "tellus.people",
     "tellus.engagement",
+    "tellus.content",
     "tellus.console",
     "tellus.api",
     "tellus.site",
@@ -231,8 +232,14 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = env_str("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
 TELLUS_SERVE_MEDIA = env_bool("TELLUS_SERVE_MEDIA", not env_str("AWS_STORAGE_BUCKET_NAME"))
+PRIVATE_ROOT = Path(env_str("TELLUS_PRIVATE_ROOT", str(DATA_DIR / "private"))).resolve()
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Originals as uploaded: never served; only the pipeline's renditions are public.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_ROOT, "base_url": None},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 if env_str("AWS_STORAGE_BUCKET_NAME"):
@@ -247,9 +254,29 @@ if env_str("AWS_STORAGE_BUCKET_NAME"):
             "file_overwrite": False,
         },
     }
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("TELLUS_PRIVATE_BUCKET_NAME", env_str("AWS_STORAGE_BUCKET_NAME")),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "location": "private",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Media limits (the pipeline refuses beyond them, before decoding).
+TELLUS_MEDIA_MAX_IMAGE_BYTES = env_int("TELLUS_MEDIA_MAX_IMAGE_BYTES", 50 * 1024 * 1024)
+TELLUS_MEDIA_MAX_VIDEO_BYTES = env_int("TELLUS_MEDIA_MAX_VIDEO_BYTES", 512 * 1024 * 1024)
+TELLUS_MEDIA_MAX_PIXELS = env_int("TELLUS_MEDIA_MAX_PIXELS", 60_000_000)
+TELLUS_MEDIA_MAX_VIDEO_SECONDS = env_int("TELLUS_MEDIA_MAX_VIDEO_SECONDS", 180)
+# Reports from this many different people hide an item until a moderator looks.
+TELLUS_REPORTS_TO_HIDE = env_int("TELLUS_REPORTS_TO_HIDE", 3)
+# The media origin: set MEDIA_URL to a separate domain in production (see README).
 
 # --- Email -----------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tellus <no-reply@tellus.localhost>")

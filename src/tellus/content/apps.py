@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContentConfig(AppConfig):
+    name = "tellus.content"
+    verbose_name = _("Content")
+
+    def ready(self) -> None:
+        from tellus.content import personal_data  # noqa: F401, PLC0415 (registers archive parts)
+        from tellus.people.roles import ADMIN, MARKETER, MODERATOR, grant_to_role  # noqa: PLC0415
+
+        grant_to_role(MODERATOR, "content.moderate_content", "content.view_contentitem")
+        grant_to_role(MARKETER, "content.request_rights", "content.pick_for_campaign",
+                      "content.view_contentitem")
+        grant_to_role(ADMIN, "content.moderate_content", "content.request_rights",
+                      "content.pick_for_campaign", "content.view_contentitem")
