@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from tellus.api.auth import api_throttles, member_auth
+from tellus.content.api import router as content_router
 from tellus.people.api import router as people_router
 
 api = NinjaAPI(
@@ -24,6 +25,7 @@ api = NinjaAPI(
     throttle=api_throttles(),
 )
 api.add_router("/v1/", people_router)
+api.add_router("/v1/", content_router)
 
 
 @api.exception_handler(AuthenticationError)

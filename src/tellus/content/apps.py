@@ -11,7 +11,16 @@ class ContentConfig(AppConfig):
         from tellus.people.roles import ADMIN, MARKETER, MODERATOR, grant_to_role  # noqa: PLC0415
 
         grant_to_role(MODERATOR, "content.moderate_content", "content.view_contentitem")
-        grant_to_role(MARKETER, "content.request_rights", "content.pick_for_campaign",
-                      "content.view_contentitem")
-        grant_to_role(ADMIN, "content.moderate_content", "content.request_rights",
-                      "content.pick_for_campaign", "content.view_contentitem")
+        grant_to_role(
+            MARKETER,
+            "content.request_rights",
+            "content.pick_for_campaign",
+            "content.view_contentitem",
+        )
+        grant_to_role(
+            ADMIN,
+            "content.moderate_content",
+            "content.request_rights",
+            "content.pick_for_campaign",
+            "content.view_contentitem",
+        )

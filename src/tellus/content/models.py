@@ -199,7 +199,9 @@ class Report(models.Model):
         verbose_name = _("report")
         verbose_name_plural = _("reports")
         constraints = [
-            models.UniqueConstraint(fields=["item", "reporter_key"], name="report_once_per_reporter")
+            models.UniqueConstraint(
+                fields=["item", "reporter_key"], name="report_once_per_reporter"
+            )
         ]
 
     def __str__(self) -> str:
@@ -245,7 +247,10 @@ class Share(models.Model):
 
     item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="shares")
     sharer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="shares",
     )
     channel = models.CharField(max_length=10, choices=Channel.choices)

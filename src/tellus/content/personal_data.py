@@ -32,14 +32,20 @@ def _export(person: Person) -> list[dict[str, Any]]:
             "published_at": item.published_at.isoformat() if item.published_at else None,
             "views": item.view_count,
         }
-        for item in ContentItem.objects.filter(author=person).prefetch_related("tags").order_by("pk")
+        for item in ContentItem.objects.filter(author=person)
+        .prefetch_related("tags")
+        .order_by("pk")
     ]
 
 
 def _export_shares(person: Person) -> list[dict[str, Any]]:
     return [
-        {"item": s.item_id, "channel": s.channel, "created_at": s.created_at.isoformat(),
-         "clicks": s.click_count}
+        {
+            "item": s.item_id,
+            "channel": s.channel,
+            "created_at": s.created_at.isoformat(),
+            "clicks": s.click_count,
+        }
         for s in Share.objects.filter(sharer=person).order_by("pk")
     ]
 
@@ -50,17 +56,23 @@ def _erase(person: Person, keep_contributions: bool) -> None:
     kept_ids: set[int] = set()
     if keep_contributions:
         allowed = Consent.objects.filter(
-            person=person, subject_type=SUBJECT_TYPE, purpose=ConsentPurpose.WEBSITE,
+            person=person,
+            subject_type=SUBJECT_TYPE,
+            purpose=ConsentPurpose.WEBSITE,
             withdrawn_at__isnull=True,
         ).values_list("subject_id", flat=True)
         kept_ids = set(
-            items.filter(state=ContentItem.State.PUBLISHED, pk__in=allowed).values_list("pk", flat=True)
+            items.filter(state=ContentItem.State.PUBLISHED, pk__in=allowed).values_list(
+                "pk", flat=True
+            )
         )
     for item in items.exclude(pk__in=kept_ids):
         content_delete(item=item)
     # What stays keeps no exact position and no file as uploaded (with its metadata).
     Consent.objects.filter(
-        person=person, subject_type=SUBJECT_TYPE, purpose=ConsentPurpose.EXACT_LOCATION,
+        person=person,
+        subject_type=SUBJECT_TYPE,
+        purpose=ConsentPurpose.EXACT_LOCATION,
         withdrawn_at__isnull=True,
     ).update(withdrawn_at=timezone.now())
     for item in ContentItem.objects.filter(pk__in=kept_ids).select_related("author"):

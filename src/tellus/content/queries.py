@@ -118,7 +118,9 @@ def item_for_owner(author: Person, item_id: int) -> ContentItem | None:
 def allowed_purposes(item: ContentItem) -> set[str]:
     return set(
         Consent.objects.filter(
-            person_id=item.author_id, subject_type=SUBJECT_TYPE, subject_id=item.pk,
+            person_id=item.author_id,
+            subject_type=SUBJECT_TYPE,
+            subject_id=item.pk,
             withdrawn_at__isnull=True,
         ).values_list("purpose", flat=True)
     )
@@ -135,12 +137,12 @@ def pending_rights_requests(author: Person) -> QuerySet[RightsRequest]:
 def moderation_queue() -> QuerySet[ContentItem]:
     """Items waiting for a moderator, oldest first, with the contributor's history counted."""
     return (
-        ContentItem.objects.filter(
-            state__in=[ContentItem.State.PENDING, ContentItem.State.HIDDEN]
-        )
+        ContentItem.objects.filter(state__in=[ContentItem.State.PENDING, ContentItem.State.HIDDEN])
         .select_related("author", "initiative")
         .annotate(
-            open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True), distinct=True),
+            open_reports=Count(
+                "reports", filter=Q(reports__resolved_at__isnull=True), distinct=True
+            ),
             author_published=Count(
                 "author__content_items",
                 filter=Q(author__content_items__state=ContentItem.State.PUBLISHED),
@@ -180,15 +182,20 @@ def own_photo_renditions(*, author_id: int, item_ids: set[int]) -> dict[int, dic
     for item in rows:
         best = [r for r in item.renditions if r["width"] <= 1280] or item.renditions[:1]
         chosen = best[-1]
-        found[item.pk] = {"url": rendition_url(chosen["name"]), "width": chosen["width"],
-                          "height": chosen["height"]}
+        found[item.pk] = {
+            "url": rendition_url(chosen["name"]),
+            "width": chosen["width"],
+            "height": chosen["height"],
+        }
     return found
 
 
 def map_points() -> tuple[list[int], list[float], list[float]]:
     """The public position of every public, geotagged item (already coarsened where needed)."""
-    rows = public_items().filter(public_latitude__isnull=False).values_list(
-        "pk", "public_longitude", "public_latitude"
+    rows = (
+        public_items()
+        .filter(public_latitude__isnull=False)
+        .values_list("pk", "public_longitude", "public_latitude")
     )
     ids, lons, lats = [], [], []
     for pk, lon, lat in rows.iterator(chunk_size=10_000):

@@ -23,7 +23,9 @@ _NOTICES = {
     "gps_invalid": gettext_lazy("The photo's location data is damaged; it was left out."),
     "gps_out_of_range": gettext_lazy("The photo's location is impossible; it was left out."),
     "gps_null_island": gettext_lazy("The photo's location is 0, 0 (no fix); it was left out."),
-    "date_invalid": gettext_lazy("The date the photo was taken could not be read; it was left out."),
+    "date_invalid": gettext_lazy(
+        "The date the photo was taken could not be read; it was left out."
+    ),
     "metadata_unreadable": gettext_lazy("The photo's metadata could not be read; it was left out."),
     "colour_profile_ignored": gettext_lazy(
         "The photo's colour profile could not be read; colours may differ."

@@ -93,11 +93,15 @@ def _apply_details(item: ContentItem, details: ItemDetails) -> None:
     item.place = details.place
     if details.latitude is not None and details.longitude is not None:
         item.latitude, item.longitude, item.location_source = (
-            details.latitude, details.longitude, "map",
+            details.latitude,
+            details.longitude,
+            "map",
         )
     elif details.place is not None:
         item.latitude, item.longitude, item.location_source = (
-            details.place.latitude, details.place.longitude, "place",
+            details.place.latitude,
+            details.place.longitude,
+            "place",
         )
 
 
@@ -225,7 +229,9 @@ def content_submit_text(
     return item
 
 
-def content_update(*, item: ContentItem, details: ItemDetails, body: str | None = None) -> ContentItem:
+def content_update(
+    *, item: ContentItem, details: ItemDetails, body: str | None = None
+) -> ContentItem:
     """The contributor edits an item; a changed published item goes back to moderation."""
     if item.state in {ContentItem.State.REJECTED, ContentItem.State.FAILED}:
         raise ContentError(_("This item can no longer be edited."), code="locked")
@@ -304,7 +310,9 @@ def content_moderate(
         ModerationDecision.objects.create(
             item=item, moderator=moderator, action=action, reason=item.moderation_note
         )
-        Report.objects.filter(item=item, resolved_at__isnull=True).update(resolved_at=timezone.now())
+        Report.objects.filter(item=item, resolved_at__isnull=True).update(
+            resolved_at=timezone.now()
+        )
         if action == ModerationDecision.Action.APPROVE:
             record_event(
                 kind=kinds.CONTENT_APPROVED,
@@ -318,7 +326,12 @@ def content_moderate(
 
 
 def content_report(
-    *, item: ContentItem, reason: str, details: str, reporter: Person | None, address_key: str,
+    *,
+    item: ContentItem,
+    reason: str,
+    details: str,
+    reporter: Person | None,
+    address_key: str,
     hide_after: int,
 ) -> Report:
     """A visitor reports an item; enough different reporters hide it until reviewed."""
@@ -329,7 +342,10 @@ def content_report(
         try:
             with transaction.atomic():
                 report = Report.objects.create(
-                    item=item, reporter=reporter, reporter_key=key, reason=reason,
+                    item=item,
+                    reporter=reporter,
+                    reporter_key=key,
+                    reason=reason,
                     details=details[:500],
                 )
         except IntegrityError:
@@ -341,7 +357,8 @@ def content_report(
             ).update(state=ContentItem.State.HIDDEN, updated_at=timezone.now())
             if hidden:
                 ModerationDecision.objects.create(
-                    item=item, action=ModerationDecision.Action.AUTO_HIDE,
+                    item=item,
+                    action=ModerationDecision.Action.AUTO_HIDE,
                     reason=f"{open_reports} reports",
                 )
                 transaction.on_commit(bump_public_version)
@@ -349,6 +366,7 @@ def content_report(
 
 
 # --- Rights and campaigns ----------------------------------------------------
+
 
 def rights_request_create(
     *, item: ContentItem, requested_by: Person, purpose: str, message: str
@@ -373,14 +391,18 @@ def rights_request_answer(*, request: RightsRequest, accept: bool) -> RightsRequ
         request.save(update_fields=["state", "answered_at"])
         if accept:
             consent_grant(
-                person=request.item.author, purpose=request.purpose, subject=request.item,
+                person=request.item.author,
+                purpose=request.purpose,
+                subject=request.item,
                 source="rights request",
             )
             transaction.on_commit(bump_public_version)
     return request
 
 
-def campaign_pick(*, item: ContentItem, purpose: str, campaign: str, picked_by: Person) -> CampaignPick:
+def campaign_pick(
+    *, item: ContentItem, purpose: str, campaign: str, picked_by: Person
+) -> CampaignPick:
     """Pick an item for a use; only items whose author allowed that use can be picked."""
     if item.state != ContentItem.State.PUBLISHED:
         raise ContentError(_("Only published items can be picked."), code="state")
@@ -390,13 +412,16 @@ def campaign_pick(*, item: ContentItem, purpose: str, campaign: str, picked_by: 
             code="no_consent",
         )
     pick, _created = CampaignPick.objects.get_or_create(
-        item=item, purpose=purpose, campaign=campaign.strip()[:120],
+        item=item,
+        purpose=purpose,
+        campaign=campaign.strip()[:120],
         defaults={"picked_by": picked_by},
     )
     return pick
 
 
 # --- Shares ------------------------------------------------------------------
+
 
 def share_create(*, item: ContentItem, sharer: Person | None, channel: str) -> Share:
     if channel not in Share.Channel.values:
@@ -407,8 +432,12 @@ def share_create(*, item: ContentItem, sharer: Person | None, channel: str) -> S
         )
         if sharer is not None:
             record_event(
-                kind=kinds.SHARE_CREATED, member=sharer, subject=item, channel=channel,
-                initiative=item.initiative, journey_stage=JourneyStage.ADVOCACY,
+                kind=kinds.SHARE_CREATED,
+                member=sharer,
+                subject=item,
+                channel=channel,
+                initiative=item.initiative,
+                journey_stage=JourneyStage.ADVOCACY,
                 idempotency_key=f"share:{share.pk}:created",
             )
     return share
@@ -421,8 +450,12 @@ def share_click(*, share: Share, visitor_key: str, day: str) -> bool:
         if Event.objects.filter(idempotency_key=key).exists():
             return False
         record_event(
-            kind=kinds.SHARE_CLICKED, attributed_to=share.sharer, subject=share.item,
-            channel=share.channel, journey_stage=JourneyStage.AWARENESS, idempotency_key=key,
+            kind=kinds.SHARE_CLICKED,
+            attributed_to=share.sharer,
+            subject=share.item,
+            channel=share.channel,
+            journey_stage=JourneyStage.AWARENESS,
+            idempotency_key=key,
         )
         Share.objects.filter(pk=share.pk).update(click_count=F("click_count") + 1)
     return True

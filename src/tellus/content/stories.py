@@ -14,8 +14,26 @@ from markdown_it import MarkdownIt
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
 _OWN_PHOTO = re.compile(r"!\[([^\]\n]{0,200})\]\(content:(\d{1,12})\)")
-TAGS = {"h2", "h3", "h4", "p", "br", "ul", "ol", "li", "a", "strong", "em", "blockquote",
-        "figure", "figcaption", "img", "hr", "code", "pre"}
+TAGS = {
+    "h2",
+    "h3",
+    "h4",
+    "p",
+    "br",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "strong",
+    "em",
+    "blockquote",
+    "figure",
+    "figcaption",
+    "img",
+    "hr",
+    "code",
+    "pre",
+}
 ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt", "width", "height", "loading"}}
 
 
