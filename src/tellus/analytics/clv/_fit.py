@@ -1,12 +1,19 @@
 """Weighted maximum likelihood shared by the CLV models.
 
 Each model supplies the negative log-likelihood of its distinct summary patterns
-(each weighted by how many customers share it) and its analytic gradient; this
-module optimises over log-parameters (so that every parameter stays positive),
-polishes the optimum with Newton steps on a Hessian taken by central differences
-of the analytic gradient, and reads standard errors off the inverse of that
-Hessian. SciPy provides the quasi-Newton optimiser; the rest is small enough to
-keep here.
+(each weighted by how many customers share it), its analytic gradient and, where
+it has one, its analytic Hessian. The optimiser works on log-parameters so that
+every parameter stays positive:
+
+1. on large data, a quasi-Newton fit (SciPy's L-BFGS-B) on a random subsample of
+   customers gives a start close to the optimum;
+2. Newton's method with a backtracking line search then converges on all data in
+   a few steps (the Hessian is the model's own, or central differences of its
+   analytic gradient), and ends far beyond the digits any table prints;
+3. standard errors are the square roots of the diagonal of the inverse Hessian
+   of the negative log-likelihood in natural parameters.
+
+SciPy provides the quasi-Newton optimiser; the Newton loop is small enough to keep here.
 """
 
 from __future__ import annotations
@@ -21,7 +28,8 @@ from scipy.optimize import minimize
 
 from tellus.analytics.validation import AnalyticsInputError
 
-Objective = Callable[[np.ndarray], tuple[float, np.ndarray]]
+# (theta, want_hessian) -> (negative log-likelihood, its gradient, its Hessian or None)
+Objective = Callable[[np.ndarray, bool], tuple[float, np.ndarray, np.ndarray | None]]
 
 
 class FitError(AnalyticsInputError):
@@ -65,7 +73,7 @@ class FitResult:
         return out
 
 
-def _hessian(objective: Objective, theta: np.ndarray) -> np.ndarray:
+def _fd_hessian(objective: Objective, theta: np.ndarray) -> np.ndarray:
     """Central differences of the analytic gradient (2k gradient calls)."""
     k = theta.size
     hess = np.empty((k, k))
@@ -75,8 +83,33 @@ def _hessian(objective: Objective, theta: np.ndarray) -> np.ndarray:
         down = theta.copy()
         up[j] += step
         down[j] -= step
-        hess[:, j] = (objective(up)[1] - objective(down)[1]) / (2 * step)
+        hess[:, j] = (objective(up, False)[1] - objective(down, False)[1]) / (2 * step)
     return 0.5 * (hess + hess.T)
+
+
+def _quasi_newton(
+    objective: Objective, u0: np.ndarray, scale: float, *, rough: bool = False
+) -> np.ndarray:
+    def in_logs(u: np.ndarray) -> tuple[float, np.ndarray]:
+        theta = np.exp(u)
+        value, grad, _ = objective(theta, False)
+        if not math.isfinite(value) or not np.all(np.isfinite(grad)):
+            return math.inf, np.zeros_like(u)
+        return value / scale, grad * theta / scale
+
+    result = minimize(
+        in_logs,
+        u0,
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(-25.0, 25.0)] * u0.size,
+        options=(
+            {"maxiter": 300, "ftol": 1e-9, "gtol": 1e-5, "maxcor": 20}
+            if rough
+            else {"maxiter": 3000, "ftol": 1e-15, "gtol": 1e-10, "maxcor": 20}
+        ),
+    )
+    return np.asarray(result.x, dtype=float)
 
 
 def maximise(
@@ -88,74 +121,97 @@ def maximise(
     n_customers: int,
     n_patterns: int,
     scale: float,
+    warm: Objective | None = None,
+    warm_scale: float = 1.0,
     time_unit: str | None = None,
-    on_step: Callable[[float], None] | None = None,
+    on_step: Callable[[str], None] | None = None,
 ) -> FitResult:
-    """Minimise ``objective`` (negative log-likelihood and its gradient in natural
-    parameters) from ``start``; ``scale`` (the total weight) keeps the optimiser's
-    tolerances independent of the number of customers."""
+    """Minimise ``objective`` (negative log-likelihood, gradient and optionally
+    Hessian, all in natural parameters) from ``start``.
+
+    ``scale`` (the total weight) keeps tolerances independent of the number of
+    customers; ``warm`` is the same objective on a subsample, fitted first.
+    """
     start_arr = np.asarray(start, dtype=float)
     if start_arr.shape != (len(names),) or not np.all(start_arr > 0):
         raise AnalyticsInputError("start values must be positive, one per parameter")
-
     calls = 0
 
-    def in_logs(u: np.ndarray) -> tuple[float, np.ndarray]:
+    def counted(theta: np.ndarray, want: bool) -> tuple[float, np.ndarray, np.ndarray | None]:
         nonlocal calls
         calls += 1
+        return objective(theta, want)
+
+    u = np.log(start_arr)
+    if warm is not None:
+        u = _quasi_newton(warm, u, warm_scale, rough=True)
+        if on_step:
+            on_step("subsample fitted")
+    else:
+        u = _quasi_newton(counted, u, scale)
+        if on_step:
+            on_step("quasi-Newton done")
+
+    def evaluate(u: np.ndarray, want: bool) -> tuple[float, np.ndarray, np.ndarray | None]:
         theta = np.exp(u)
-        if not np.all(np.isfinite(theta)) or np.any(theta <= 0):
-            return math.inf, np.zeros_like(u)
-        value, grad = objective(theta)
-        if on_step is not None:
-            on_step(value)
+        if not np.all(np.isfinite(theta)):
+            return math.inf, np.zeros_like(u), None
+        value, grad, hess = counted(theta, want)
+        if want and hess is None:
+            hess = _fd_hessian(counted, theta)
         if not math.isfinite(value) or not np.all(np.isfinite(grad)):
-            return math.inf, np.zeros_like(u)
-        return value / scale, grad * theta / scale
+            return math.inf, np.zeros_like(u), None
+        g_u = grad * theta
+        h_u = None if hess is None else hess * np.outer(theta, theta) + np.diag(g_u)
+        return value, g_u, h_u
 
-    result = minimize(
-        in_logs,
-        np.log(start_arr),
-        jac=True,
-        method="L-BFGS-B",
-        bounds=[(-30.0, 30.0)] * len(names),
-        options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-9, "maxcor": 20},
-    )
-    u = np.asarray(result.x, dtype=float)
-    value, grad = in_logs(u)
+    value, g_u, h_u = evaluate(u, True)
     if not math.isfinite(value):
-        raise FitError(f"{model}: the likelihood is not finite at any point the optimiser tried")
-
-    # Newton polish in log-parameters: quadratic convergence from a good start,
-    # so the estimates are exact to far more digits than any table prints.
-    converged = bool(result.success)
-    for _ in range(8):
-        hess = _hessian(in_logs, u)
-        try:
-            step = np.linalg.solve(hess, grad)
-        except np.linalg.LinAlgError:
-            break
-        if not np.all(np.isfinite(step)):
+        raise FitError(f"{model}: the likelihood is not finite at the optimiser's start")
+    converged = False
+    for _ in range(50):
+        assert h_u is not None
+        damping = 0.0
+        step = None
+        for _attempt in range(30):
+            try:
+                chol = np.linalg.cholesky(h_u + damping * np.eye(u.size))
+                step = -np.linalg.solve(chol.T, np.linalg.solve(chol, g_u))
+                break
+            except np.linalg.LinAlgError:
+                damping = max(1e-8 * abs(value), 10 * damping)
+        if step is None or not np.all(np.isfinite(step)):
             break
         shrink = 1.0
-        while shrink > 1e-4:
-            trial = u - shrink * step
-            trial_value, trial_grad = in_logs(trial)
-            if math.isfinite(trial_value) and trial_value <= value + 1e-15 * abs(value):
+        accepted = False
+        while shrink > 1e-6:
+            trial = np.clip(u + shrink * step, -25.0, 25.0)
+            trial_value, _, _ = evaluate(trial, False)
+            if math.isfinite(trial_value) and trial_value <= value + 1e-13 * abs(value):
+                accepted = True
                 break
             shrink /= 2
-        else:
+        if not accepted:
+            # No descent left along Newton's direction: at the optimum to machine precision.
+            converged = bool(np.max(np.abs(g_u)) < 1e-6 * max(1.0, abs(value)))
             break
-        u, value, grad = trial, trial_value, trial_grad
-        if np.max(np.abs(shrink * step)) < 1e-10:
+        decrement = -float(np.dot(g_u, step))
+        u = trial
+        value, g_u, h_u = evaluate(u, True)
+        if on_step:
+            on_step(f"Newton step, log-likelihood {-value:,.6f}")
+        # Newton converges quadratically: once a full step gained less than 1e-9
+        # in log-likelihood (or moved no parameter by 1e-9), the next gains nothing.
+        if (shrink == 1.0 and decrement < 1e-9) or np.max(np.abs(shrink * step)) < 1e-9:
             converged = True
             break
 
     theta = np.exp(u)
-    hess_natural = _hessian(objective, theta)
+    assert h_u is not None
+    # The natural-parameter Hessian from the log-parameter one (chain rule).
+    hess = (h_u - np.diag(g_u)) / np.outer(theta, theta)
     try:
-        covariance = np.linalg.inv(hess_natural)
-        variances = np.diag(covariance)
+        variances = np.diag(np.linalg.inv(hess))
     except np.linalg.LinAlgError:
         variances = np.full(len(names), np.nan)
     errors = np.where(variances > 0, np.sqrt(np.abs(variances)), np.nan)
@@ -163,7 +219,7 @@ def maximise(
         model=model,
         params={n: float(v) for n, v in zip(names, theta, strict=True)},
         standard_errors={n: float(v) for n, v in zip(names, errors, strict=True)},
-        log_likelihood=float(-value * scale),
+        log_likelihood=float(-value),
         n_customers=n_customers,
         n_patterns=n_patterns,
         iterations=calls,

@@ -228,13 +228,70 @@ def validate_summary(
     return x, np.minimum(tx, age), age
 
 
-def compress(*columns: np.ndarray, weights: np.ndarray | None = None) -> tuple[list[np.ndarray], np.ndarray]:
-    """Distinct rows of the given columns and the number (or summed weight) of each."""
-    frame = pl.DataFrame({f"c{i}": c for i, c in enumerate(columns)})
-    frame = frame.with_columns(
-        pl.Series("w", weights if weights is not None else np.ones(frame.height))
-    )
-    grouped = frame.group_by([f"c{i}" for i in range(len(columns))]).agg(pl.col("w").sum())
-    return [grouped.get_column(f"c{i}").to_numpy() for i in range(len(columns))], grouped.get_column(
-        "w"
-    ).to_numpy()
+def unique_index(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct values and each row's index among them (faster than
+    ``np.unique(..., return_inverse=True)`` when few values repeat often)."""
+    if values.size and values.dtype.kind in "iu" and 0 <= values.min() and values.max() < 10_000_000:
+        present = np.bincount(values) > 0
+        distinct = np.flatnonzero(present)
+        position = np.cumsum(present) - 1
+        return distinct, position[values]
+    distinct = pl.Series(values).unique().sort().to_numpy()
+    return distinct, np.searchsorted(distinct, values)
+
+
+def patterns(
+    *columns: np.ndarray, weights: np.ndarray | None = None
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
+    """Group identical rows of the given columns.
+
+    Returns, per column, its distinct values and the index of each distinct
+    pattern's value among them; and the weight (count, or summed ``weights``) of
+    each pattern, and each input row's pattern number. Fitting then costs per
+    distinct pattern, and special functions per distinct value.
+    """
+    uniques = [unique_index(np.asarray(c)) for c in columns]
+    sizes = [u[0].size for u in uniques]
+    if float(np.prod(np.array(sizes, dtype=float))) < 2.0**62:
+        key = np.zeros(columns[0].size, dtype=np.int64)
+        for (_, index), size in zip(uniques, sizes, strict=True):
+            key = key * size + index
+        keys, counts = np.unique(key, return_counts=True)
+        if weights is not None:
+            counts = np.bincount(np.searchsorted(keys, key), weights=weights, minlength=keys.size)
+        indices = []
+        for size in reversed(sizes):
+            indices.append(keys % size)
+            keys = keys // size
+        indices.reverse()
+    else:  # too many distinct values for one integer key
+        frame = pl.DataFrame({f"c{i}": u[1] for i, u in enumerate(uniques)})
+        ranked = frame.select(pl.struct(frame.columns).rank("dense").alias("k") - 1)
+        row_pattern = ranked.get_column("k").to_numpy()
+        first = np.zeros(int(row_pattern.max()) + 1, dtype=np.int64)
+        first[row_pattern] = np.arange(row_pattern.size)
+        indices = [u[1][first] for u in uniques]
+        counts = np.bincount(row_pattern, weights=weights, minlength=first.size)
+    return [(u[0], i) for u, i in zip(uniques, indices, strict=True)], counts.astype(float)
+
+
+def row_groups(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """Distinct rows of the given columns (as value arrays) and each input row's group."""
+    uniques = [unique_index(np.asarray(c)) for c in columns]
+    sizes = [u[0].size for u in uniques]
+    if float(np.prod(np.array(sizes, dtype=float))) < 2.0**62:
+        key = np.zeros(np.asarray(columns[0]).size, dtype=np.int64)
+        for (_, index), size in zip(uniques, sizes, strict=True):
+            key = key * size + index
+        keys, row_group = np.unique(key, return_inverse=True)
+        values = []
+        for (vals, _), size in zip(reversed(uniques), reversed(sizes), strict=True):
+            values.append(vals[keys % size])
+            keys = keys // size
+        values.reverse()
+        return values, row_group
+    frame = pl.DataFrame({f"c{i}": u[1] for i, u in enumerate(uniques)})
+    row_group = frame.select(pl.struct(frame.columns).rank("dense") - 1).to_series().to_numpy()
+    first = np.zeros(int(row_group.max()) + 1, dtype=np.int64)
+    first[row_group] = np.arange(row_group.size)
+    return [u[0][u[1][first]] for u in uniques], row_group
