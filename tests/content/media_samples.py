@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import struct
 from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 import av
 import numpy as np
 from PIL import Image, ImageDraw
 
 # EXIF (TIFF) field types.
-ASCII, SHORT, LONG, RATIONAL, UNDEFINED, DOUBLE = 2, 3, 4, 5, 7, 12
+BYTE, ASCII, SHORT, LONG, RATIONAL, UNDEFINED, DOUBLE = 1, 2, 3, 4, 5, 7, 12
 Entry = tuple[int, int, Sequence[object] | bytes | str]
 
 
@@ -22,7 +23,7 @@ def photo(width: int = 640, height: int = 480, seed: int = 0) -> Image.Image:
     base = base.resize((width, height), Image.Resampling.BICUBIC)
     draw = ImageDraw.Draw(base)
     for _ in range(6):
-        x, y = rng.integers(0, width), rng.integers(0, height)
+        x, y = int(rng.integers(0, width)), int(rng.integers(0, height))
         r = int(rng.integers(width // 12, width // 4))
         colour = tuple(int(c) for c in rng.integers(0, 255, 3))
         draw.ellipse((x - r, y - r // 2, x + r, y + r // 2), fill=colour)
@@ -75,12 +76,13 @@ def exif_bytes(
 
     def value_bytes(kind: int, value: Sequence[object] | bytes | str) -> tuple[int, bytes]:
         if kind == ASCII:
-            raw = (value.encode("utf-8") if isinstance(value, str) else bytes(value)) + b"\0"  # type: ignore[arg-type]
+            text = value if isinstance(value, str) else bytes(cast(bytes, value)).decode("latin-1")
+            raw = text.encode("utf-8") + b"\0"
             return len(raw), raw
-        if kind == UNDEFINED:
+        if kind in (BYTE, UNDEFINED):
             raw = value if isinstance(value, bytes) else str(value).encode()
             return len(raw), raw
-        items = list(value)  # type: ignore[arg-type]
+        items: list[Any] = list(value)
         if kind == SHORT:
             return len(items), b"".join(struct.pack("<H", v) for v in items)
         if kind == LONG:
@@ -144,7 +146,7 @@ def video(
         if metadata:
             container.metadata.update(metadata)
         if audio_only:
-            stream = container.add_stream("aac", rate=16000)
+            stream: Any = container.add_stream("aac", rate=16000)
             samples = int(16000 * seconds)
             for start in range(0, samples, 1024):
                 frame = av.AudioFrame.from_ndarray(
@@ -157,7 +159,7 @@ def video(
             for packet in stream.encode():
                 container.mux(packet)
             return out.getvalue()
-        vstream = container.add_stream(codec, rate=fps)
+        vstream: Any = container.add_stream(codec, rate=fps)
         vstream.width, vstream.height = width, height
         vstream.pix_fmt = "yuv420p"
         if rotation is not None:
@@ -167,8 +169,8 @@ def video(
             pixels[:, :, 1] = np.linspace(0, 200, width, dtype=np.uint8)[None, :]
             pixels[:, :, 2] = (index * 10) % 255
             pixels[:, : width // 4] = 255
-            frame = av.VideoFrame.from_ndarray(pixels, format="rgb24")
-            for packet in vstream.encode(frame):
+            picture = av.VideoFrame.from_ndarray(pixels, format="rgb24")
+            for packet in vstream.encode(picture):
                 container.mux(packet)
         for packet in vstream.encode():
             container.mux(packet)

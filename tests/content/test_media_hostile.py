@@ -8,6 +8,7 @@ import time
 import tracemalloc
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import ImageFile
@@ -162,7 +163,7 @@ class _EndlessStream(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+    def readinto(self, buffer: Any) -> int:
         n = len(buffer)
         buffer[:n] = b"\xff" * n
         self.served += n

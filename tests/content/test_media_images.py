@@ -111,7 +111,8 @@ def test_png_with_transparency_keeps_it():
     result = process_media(encode(img, "PNG"))
     out = _open(result.renditions[0].data)
     assert out.mode == "RGBA"
-    assert out.getpixel((10, 75))[3] == 0 and out.getpixel((150, 75))[3] == 255
+    alpha_out = out.getchannel("A")
+    assert alpha_out.getpixel((10, 75)) == 0 and alpha_out.getpixel((150, 75)) == 255
 
 
 @pytest.mark.parametrize("mode", ["L", "P", "I;16", "CMYK", "LA"])

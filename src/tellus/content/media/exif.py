@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from html import unescape
@@ -85,7 +86,9 @@ def notice(code: str, **params: object) -> Notice:
 def orientation(img: Image.Image) -> int:
     """The EXIF orientation (1-8), 1 when absent or unreadable."""
     try:
-        value = img.getexif().get(_TAG_ORIENTATION, 1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # reported by read_photo_metadata
+            value = img.getexif().get(_TAG_ORIENTATION, 1)
     except Exception:
         return 1
     return value if isinstance(value, int) and 1 <= value <= 8 else 1
@@ -97,10 +100,20 @@ def read_photo_metadata(
     """Metadata of an opened (not necessarily loaded) image, and notices about it."""
     notices: list[Notice] = []
     try:
-        exif = img.getexif()
-        gps_ifd = dict(exif.get_ifd(_GPS_IFD))
-        exif_ifd = dict(exif.get_ifd(_EXIF_IFD))
-        ifd0 = dict(exif)
+        with warnings.catch_warnings(record=True) as caught:
+            # Pillow warns and goes on when EXIF is corrupt: tell the contributor instead.
+            warnings.simplefilter("always")
+            raw = img.info.get("exif")
+            if isinstance(raw, bytes):
+                exif = Image.Exif()
+                exif.load(raw)  # parsed afresh: getexif() may have warned already
+            else:
+                exif = img.getexif()
+            gps_ifd = dict(exif.get_ifd(_GPS_IFD))
+            exif_ifd = dict(exif.get_ifd(_EXIF_IFD))
+            ifd0 = dict(exif)
+        if any("EXIF" in str(w.message) for w in caught):
+            notices.append(notice("metadata_unreadable"))
     except Exception:
         notices.append(notice("metadata_unreadable"))
         gps_ifd, exif_ifd, ifd0 = {}, {}, {}
@@ -113,7 +126,7 @@ def read_photo_metadata(
         notices.append(date_notice)
 
     def text(value: object, limit: int = _NAME_LIMIT) -> str | None:
-        return clean_text(value, max_length=min(limit, max_text_length))
+        return clean_text(_utf8_in_ascii(value), max_length=min(limit, max_text_length))
 
     xmp = _xmp_fields(img.info.get("xmp"))
     description = text(ifd0.get(_TAG_DESCRIPTION), max_text_length) or text(
@@ -235,6 +248,16 @@ def _taken_at(
     if taken.year < 1900 or taken.replace(tzinfo=None) > latest:
         return None, notice("date_invalid", value=text)
     return taken, None
+
+
+def _utf8_in_ascii(value: object) -> object:
+    """EXIF "ASCII" fields often hold UTF-8, which Pillow hands back as Latin-1 text."""
+    if isinstance(value, str) and not value.isascii():
+        try:
+            return value.encode("latin-1").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return value
+    return value
 
 
 def _utf16(value: object) -> str | None:

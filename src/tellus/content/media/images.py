@@ -92,7 +92,9 @@ def decode_image(
         metadata, notices = read_photo_metadata(img, max_text_length=limits.max_text_length)
         profile = img.info.get("icc_profile")
         try:
-            oriented = ImageOps.exif_transpose(img)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # corrupt EXIF is reported as a notice
+                oriented = ImageOps.exif_transpose(img)
         except _DECODE_ERRORS:
             oriented = img  # orientation was unreadable: keep the picture as stored
         picture = normalise_mode(oriented)
@@ -149,6 +151,8 @@ def _open_checked(fp: BinaryIO, fmt: MediaFormat, limits: MediaLimits) -> Image.
         with warnings.catch_warnings():
             # Our own cap below is the one that counts; Pillow's warning is noise.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            # "Corrupt EXIF" while sniffing for MPO: reported later as a notice.
+            warnings.simplefilter("ignore", UserWarning)
             img = Image.open(fp, formats=[fmt.value])
     except Image.DecompressionBombError as exc:
         raise MediaRejected(
