@@ -9,6 +9,7 @@ from tellus.core.media import serve_media
 
 urlpatterns = [
     path("", include("tellus.site.urls")),
+    path("", include("tellus.content.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("brand.css", core_views.brand_css, name="brand_css"),
     path("i18n/setlang/", set_language, name="set_language"),

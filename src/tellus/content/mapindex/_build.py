@@ -66,19 +66,40 @@ def priority_ranks(ids: IntArray) -> IntArray:
 
 @dataclass
 class Hierarchy:
-    """Flat arrays of every item: the n points first (depth-first order), then clusters."""
+    """Flat columns of every item: the n points first (depth-first order), then clusters.
+
+    What a view returns is packed in two row-major tables (ints: id, count,
+    expansion zoom; floats: lon, lat) so that a view costs two gathers a kind.
+    """
 
     x: FloatArray
     y: FloatArray
-    lon: FloatArray
-    lat: FloatArray
-    count: IntArray
-    start: IntArray
-    ids: IntArray  # point id for points, cluster id for clusters
-    zoom: NDArray[np.int8]  # formation zoom of clusters, -1 for points
+    start: IntArray  # first point (depth-first position) of the item
+    rec_i: IntArray  # (items, 3): point or cluster id, count, expansion zoom (0 for points)
+    rec_f: FloatArray  # (items, 2): lon, lat
     level_keys: FloatArray  # per level, sorted row * 2 + x
     level_items: NDArray[np.int32]
     level_offsets: IntArray  # level l spans level_offsets[l]:level_offsets[l + 1]
+
+    @property
+    def ids(self) -> IntArray:
+        return self.rec_i[:, 0]
+
+    @property
+    def count(self) -> IntArray:
+        return self.rec_i[:, 1]
+
+    @property
+    def expansion(self) -> IntArray:
+        return self.rec_i[:, 2]
+
+    @property
+    def lon(self) -> FloatArray:
+        return self.rec_f[:, 0]
+
+    @property
+    def lat(self) -> FloatArray:
+        return self.rec_f[:, 1]
 
 
 def row_keys(x: FloatArray, y: FloatArray, level_zoom: int) -> FloatArray:
@@ -278,15 +299,13 @@ def build_hierarchy(
         keys_parts.append(keys[o])
         items_parts.append(items[o].astype(np.int32))
         offsets.append(offsets[-1] + items.size)
+    expansion = np.where(item_zoom >= 0, item_zoom.astype(np.int64) + 1, 0)
     return Hierarchy(
         x=all_x,
         y=all_y,
-        lon=all_lon,
-        lat=all_lat,
-        count=count,
         start=_starts_after_remap(start, remap),
-        ids=item_ids,
-        zoom=item_zoom,
+        rec_i=np.ascontiguousarray(np.column_stack([item_ids, count, expansion])),
+        rec_f=np.ascontiguousarray(np.column_stack([all_lon, all_lat])),
         level_keys=np.concatenate(keys_parts) if keys_parts else np.zeros(0),
         level_items=np.concatenate(items_parts).astype(np.int32),
         level_offsets=np.asarray(offsets, dtype=np.int64),

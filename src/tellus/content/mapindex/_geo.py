@@ -89,9 +89,12 @@ def check_positions(lon: FloatArray, lat: FloatArray) -> None:
 
 
 def _real(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+    if type(value) is float:
+        out = value
+    elif isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
         raise ValueError(f"{name} must be a number, got {value!r}")
-    out = float(value)
+    else:
+        out = float(value)
     if not math.isfinite(out):
         raise ValueError(f"{name} must be a finite number, got {value!r}")
     return out
@@ -150,6 +153,13 @@ def normalise_bbox(
             ranges = [(w / 360.0 + 0.5, e / 360.0 + 0.5)]
         else:
             ranges = [(w / 360.0 + 0.5, 1.0), (0.0, (e - 360.0) / 360.0 + 0.5)]
-    y_min = float(lat_to_y(np.array([north]))[0])
-    y_max = float(lat_to_y(np.array([south]))[0])
-    return ranges, y_min, y_max, width
+    return ranges, _lat_to_y_scalar(north), _lat_to_y_scalar(south), width
+
+
+def _lat_to_y_scalar(lat: float) -> float:
+    s = math.sin(math.radians(lat))
+    if s >= 1.0:
+        return 0.0
+    if s <= -1.0:
+        return 1.0
+    return min(max(0.5 - 0.25 * math.log((1.0 + s) / (1.0 - s)) / math.pi, 0.0), 1.0)

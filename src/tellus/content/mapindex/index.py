@@ -81,7 +81,7 @@ class ClusterOptions:
         return self.radius / (self.tile_size * 2.0**zoom)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class MapView:
     """What a map shows for one view: clusters and single points, as columns."""
 
@@ -138,7 +138,7 @@ class MapIndex:
         self._n = int(hierarchy.level_offsets[-1] - hierarchy.level_offsets[-2])
         self._base_etag = base_etag
         self._delta = delta
-        self._id_order: IntArray | None = None
+        self._id_order: tuple[IntArray, IntArray] | None = None
         self._prepare_delta()
 
     # ----------------------------------------------------------------- build
@@ -252,19 +252,9 @@ class MapIndex:
         items = self._range(level, ranges, y_min, y_max)
         h = self._h
         point = items < self._n
-        pts = items[point]
-        cl = items[~point]
-        return MapView(
-            zoom=z,
-            cluster_ids=h.ids[cl],
-            cluster_counts=h.count[cl],
-            cluster_lon=h.lon[cl],
-            cluster_lat=h.lat[cl],
-            cluster_expansion_zoom=h.zoom[cl].astype(np.int64) + 1,
-            point_ids=h.ids[pts],
-            point_lon=h.lon[pts],
-            point_lat=h.lat[pts],
-        )
+        ci, cf = h.rec_i[items[~point]], h.rec_f[items[~point]]
+        pi, pf = h.rec_i[items[point], 0], h.rec_f[items[point]]
+        return MapView(z, ci[:, 0], ci[:, 1], cf[:, 0], cf[:, 1], ci[:, 2], pi, pf[:, 0], pf[:, 1])
 
     def _range(
         self, level: int, ranges: list[tuple[float, float]], y_min: float, y_max: float
@@ -273,26 +263,24 @@ class MapIndex:
         h = self._h
         li = level - self._options.min_zoom
         lo_off = int(h.level_offsets[li])
-        keys = h.level_keys[lo_off : int(h.level_offsets[li + 1])]
+        hi_off = int(h.level_offsets[li + 1])
+        keys = h.level_keys[lo_off:hi_off]
+        level_items = h.level_items[lo_off:hi_off]
         rows_total = ROWS_PER_TILE << level
         r0 = min(max(math.floor(y_min * rows_total), 0), rows_total - 1)
         r1 = min(max(math.floor(y_max * rows_total), 0), rows_total - 1)
-        rows = np.arange(r0, r1 + 1, dtype=np.float64) * 2.0
-        if len(ranges) == 1:
-            xa, xb = ranges[0]
-            starts = np.searchsorted(keys, rows + max(xa, 0.0), "left")
-            stops = np.searchsorted(keys, rows + min(xb, 1.0), "right")
-        else:
-            lows = np.concatenate([rows + max(a, 0.0) for a, _ in ranges])
-            highs = np.concatenate([rows + min(b, 1.0) for _, b in ranges])
-            starts = np.searchsorted(keys, lows, "left")
-            stops = np.searchsorted(keys, highs, "right")
-        lengths = stops - starts
-        total = int(lengths.sum())
-        if total == 0:
-            return np.zeros(0, dtype=np.int32)
-        offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-        items = h.level_items[lo_off + offsets + np.arange(total)]
+        # Row r holds keys 2r + x: search [2r + a, 2r + b] for each x range (a, b).
+        edges = []
+        for a, b in ranges:
+            edges += [max(a, 0.0), min(b, 1.0)]
+        rows = np.arange(2 * r0, 2 * r1 + 1, 2, dtype=np.float64)
+        bounds = rows[:, None] + edges
+        bounds[:, 1::2] = np.nextafter(bounds[:, 1::2], np.inf)  # include keys equal to 2r + b
+        found = np.searchsorted(keys, bounds.ravel()).tolist()
+        parts = [level_items[i:j] for i, j in zip(found[0::2], found[1::2], strict=True) if j > i]
+        if not parts:
+            return level_items[:0]
+        items = np.concatenate(parts) if len(parts) > 1 else parts[0]
         y = h.y[items]
         return items[(y >= y_min) & (y <= y_max)]
 
@@ -373,9 +361,11 @@ class MapIndex:
         )
 
     def _id_lookup(self) -> tuple[IntArray, IntArray]:
+        """Point ids sorted, and the position of each: made once, shared by later indexes."""
         if self._id_order is None:
-            self._id_order = np.argsort(self._h.ids[: self._n], kind="stable")
-        return self._h.ids[: self._n][self._id_order], self._id_order
+            order = np.argsort(self._h.ids[: self._n], kind="stable")
+            self._id_order = (self._h.ids[: self._n][order], order)
+        return self._id_order
 
     def _prepare_delta(self) -> None:
         d, h = self._delta, self._h
@@ -402,7 +392,7 @@ class MapIndex:
         items = self._range(level, wide, y_min - r, y_max + r).astype(np.int64)
         count = h.count[items]
         ids = h.ids[items]
-        lon, lat = h.lon[items], h.lat[items]
+        lon, lat = h.lon[items], h.lat[items]  # copies: edited below
         sx, sy = h.x[items] * count, h.y[items] * count
         changed = np.zeros(items.size, dtype=bool)
         if d.removed.size:
@@ -472,7 +462,7 @@ class MapIndex:
             cluster_counts=count[cl],
             cluster_lon=lon[cl],
             cluster_lat=lat[cl],
-            cluster_expansion_zoom=h.zoom[items[cl]].astype(np.int64) + 1,
+            cluster_expansion_zoom=h.expansion[items[cl]],
             point_ids=np.concatenate([ids[pt], a_ids[a_in]]),
             point_lon=np.concatenate([lon[pt], a_lon[a_in]]),
             point_lat=np.concatenate([lat[pt], a_lat[a_in]]),
@@ -480,19 +470,7 @@ class MapIndex:
 
     # ----------------------------------------------------------- serialising
 
-    _ARRAYS = (
-        "x",
-        "y",
-        "lon",
-        "lat",
-        "count",
-        "start",
-        "ids",
-        "zoom",
-        "level_keys",
-        "level_items",
-        "level_offsets",
-    )
+    _ARRAYS = ("x", "y", "start", "rec_i", "rec_f", "level_keys", "level_items", "level_offsets")
 
     def to_bytes(self) -> bytes:
         """The index as bytes (NumPy's .npz, no pickles): for a file or the cache."""
@@ -529,11 +507,12 @@ class MapIndex:
 
     @classmethod
     def _from_arrays(cls, arrays: dict[str, NDArray[Any]]) -> MapIndex:
-        def need(name: str, kind: str) -> NDArray[Any]:
+        def need(name: str, kind: str, width: int = 0) -> NDArray[Any]:
             if name not in arrays:
                 raise ValueError(f"not a map index: {name} is missing")
             arr = arrays[name]
-            if arr.ndim != 1 or arr.dtype.kind != kind:
+            shape_ok = arr.ndim == 1 if not width else arr.ndim == 2 and arr.shape[1] == width
+            if not shape_ok or arr.dtype.kind != kind:
                 raise ValueError(f"not a map index: {name} has the wrong type or shape")
             return arr
 
@@ -547,24 +526,21 @@ class MapIndex:
             base_etag = str(meta["base_etag"])
         except (json.JSONDecodeError, UnicodeDecodeError, TypeError, KeyError) as exc:
             raise ValueError(f"not a map index: bad metadata ({exc})") from None
-        kinds = dict.fromkeys(("x", "y", "lon", "lat", "level_keys"), "f")
-        kinds.update(dict.fromkeys(("count", "start", "ids", "zoom", "level_items"), "i"))
-        kinds["level_offsets"] = "i"
-        dtypes = {"f": np.float64, "i": np.int64}
-        columns: dict[str, Any] = {
-            name: need(name, kinds[name]).astype(dtypes[kinds[name]], copy=False)
-            for name in cls._ARRAYS
-        }
-        columns["zoom"] = columns["zoom"].astype(np.int8)
-        columns["level_items"] = columns["level_items"].astype(np.int32)
-        h = Hierarchy(**columns)
+        h = Hierarchy(
+            x=need("x", "f").astype(np.float64, copy=False),
+            y=need("y", "f").astype(np.float64, copy=False),
+            start=need("start", "i").astype(np.int64, copy=False),
+            rec_i=np.ascontiguousarray(need("rec_i", "i", 3), dtype=np.int64),
+            rec_f=np.ascontiguousarray(need("rec_f", "f", 2), dtype=np.float64),
+            level_keys=need("level_keys", "f").astype(np.float64, copy=False),
+            level_items=need("level_items", "i").astype(np.int32, copy=False),
+            level_offsets=need("level_offsets", "i").astype(np.int64, copy=False),
+        )
         total = h.x.size
         levels = options.max_zoom - options.min_zoom + 2
         offsets = h.level_offsets
         ok = (
-            all(getattr(h, name).size == total for name in ("y", "lon", "lat", "count", "start"))
-            and h.ids.size == total
-            and h.zoom.size == total
+            h.y.size == h.start.size == h.rec_i.shape[0] == h.rec_f.shape[0] == total
             and offsets.size == levels + 1
             and offsets[0] == 0
             and bool(np.all(np.diff(offsets) >= 0))
@@ -577,9 +553,7 @@ class MapIndex:
             h.level_items.size and (h.level_items.min() < 0 or h.level_items.max() >= total)
         ):
             raise ValueError("not a map index: item numbers out of range")
-        if total and (
-            h.start.min() < 0 or h.count.min() < 1 or (h.start + h.count).max() > n
-        ):
+        if total and (h.start.min() < 0 or h.count.min() < 1 or (h.start + h.count).max() > n):
             raise ValueError("not a map index: point ranges out of range")
         d = _Delta(
             removed=need("d_removed", "i").astype(np.int64),

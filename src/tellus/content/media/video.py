@@ -57,6 +57,15 @@ def decode_video(
         if declared is not None:
             _check_duration(declared, limits)
         duration = _read_all_packets(container, stream, limits)
+        if declared and duration < declared * 0.9 - 0.25:
+            # The header promised more than the file holds: it was cut off.
+            raise MediaRejected(
+                "truncated",
+                "The video is incomplete (it was cut off during upload or copying); "
+                "please upload it again.",
+                seconds=round(duration, 3),
+                declared=round(declared, 3),
+            )
         if duration <= 0 and declared:
             duration = declared
         metadata, notices = _container_metadata(container.metadata, limits.max_text_length)

@@ -1,0 +1,286 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tellus.content import queries
+from tellus.content.forms import ItemDetailsForm, ReportForm, TextItemForm
+from tellus.content.models import ContentItem, Place, RightsRequest, Share, Tag
+from tellus.content.rejections import notice_message, rejection_message
+from tellus.content.services import (
+    ContentError,
+    content_count_view,
+    content_delete,
+    content_report,
+    content_set_consents,
+    content_submit_media,
+    content_submit_text,
+    content_update,
+    rights_request_answer,
+    share_click,
+    share_create,
+)
+from tellus.content.visitors import is_probably_bot, visitor_key
+from tellus.core.ratelimits import limit_writes
+from tellus.engagement.attribution import remember_credit
+from tellus.engagement.models import Initiative
+from tellus.people.http import MemberRequest
+from tellus.people.models import Person
+
+PAGE_SIZE = 24
+
+
+def gallery(request: HttpRequest) -> HttpResponse:
+    filters = queries.GalleryFilters(
+        kind=request.GET.get("kind", "")[:10],
+        tag=request.GET.get("tag", "")[:60],
+        place=request.GET.get("place", "")[:80],
+        initiative=request.GET.get("initiative", "")[:80],
+        order=request.GET.get("order", "newest")[:20],
+    )
+    items = queries.gallery(filters)
+    cursor = request.GET.get("after", "")[:200]
+    if cursor:
+        try:
+            items = queries.after_cursor(items, cursor, filters.order)
+        except ValueError:
+            return redirect(reverse("content:gallery"))
+    page = list(items[: PAGE_SIZE + 1])
+    more = len(page) > PAGE_SIZE
+    page = page[:PAGE_SIZE]
+    next_query = ""
+    if more:
+        params = {k: v for k, v in request.GET.items() if k != "after" and v}
+        params["after"] = queries.encode_cursor(page[-1], filters.order)
+        next_query = urlencode(params)
+    return render(
+        request,
+        "content/gallery.html",
+        {
+            "items": page,
+            "filters": filters,
+            "next_query": next_query,
+            "kinds": ContentItem.Kind.choices,
+            "places": Place.objects.order_by("name"),
+            "initiatives": Initiative.objects.filter(is_active=True).order_by("name"),
+            "popular_tags": Tag.objects.order_by("slug")[:30],
+        },
+    )
+
+
+def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = queries.public_item(item_id)
+    if item is None:
+        raise Http404
+    if not is_probably_bot(request):
+        content_count_view(item_id=item.pk)
+    return render(
+        request,
+        "content/item.html",
+        {
+            "item": item,
+            "renditions": queries.renditions_for(item),
+            "report_form": ReportForm(),
+            "channels": Share.Channel.choices,
+            "absolute_url": f"{settings.SITE_URL}{reverse('content:item', args=[item.pk])}",
+        },
+    )
+
+
+def contributor(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=person_id, erased_at__isnull=True, is_active=True)
+    page = Paginator(
+        queries.with_tags(queries.public_items().filter(author=person)).order_by("-published_at", "-pk"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    return render(request, "content/contributor.html", {"contributor": person, "page": page})
+
+
+def map_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "content/map.html")
+
+
+@limit_writes
+def report(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = queries.public_item(item_id)
+    if item is None:
+        raise Http404
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        content_report(
+            item=item,
+            reason=form.cleaned_data["reason"],
+            details=form.cleaned_data["details"],
+            reporter=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+            address_key=visitor_key(request),
+            hide_after=settings.TELLUS_REPORTS_TO_HIDE,
+        )
+        messages.success(request, _("Thank you. A moderator will look at it."))
+        return redirect("content:item", item_id=item.pk)
+    return render(request, "content/report.html", {"item": item, "form": form})
+
+
+@require_POST
+@limit_writes
+def share(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Make a tracked link for a channel and go to that channel's share page."""
+    item = queries.public_item(item_id)
+    channel = request.POST.get("channel", "")
+    if item is None or channel not in Share.Channel.values:
+        raise Http404
+    sharer = request.user if request.user.is_authenticated else None
+    made = share_create(item=item, sharer=sharer, channel=channel)  # type: ignore[arg-type]
+    link = f"{settings.SITE_URL}{reverse('content:share_link', args=[made.code])}"
+    text = item.title
+    targets = {
+        "facebook": "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": link}),
+        "x": "https://x.com/intent/post?" + urlencode({"url": link, "text": text}),
+        "whatsapp": "https://wa.me/?" + urlencode({"text": f"{text} {link}"}),
+        "email": "mailto:?" + urlencode({"subject": text, "body": link}).replace("+", "%20"),
+    }
+    if channel in targets:
+        return redirect(targets[channel])
+    return render(request, "content/share_link.html", {"item": item, "link": link})
+
+
+def share_link(request: HttpRequest, code: str) -> HttpResponse:
+    """A click on a share link: counted once per visitor a day (not robots), then the item."""
+    shared = get_object_or_404(Share.objects.select_related("item"), code=code[:16])
+    response = redirect("content:item", item_id=shared.item_id)
+    if not is_probably_bot(request):
+        share_click(share=shared, visitor_key=visitor_key(request),
+                    day=timezone.now().date().isoformat())
+        if shared.sharer_id and not request.user.is_authenticated:
+            remember_credit(response, member_id=shared.sharer_id, channel=shared.channel)
+    return response
+
+
+# --- The contributor's own pages -------------------------------------------
+
+
+@login_required
+@limit_writes
+def share_media(request: MemberRequest) -> HttpResponse:
+    """Upload photos and videos. With JavaScript, each file goes to the API with its progress."""
+    form = ItemDetailsForm(request.POST or None)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            form.add_error(None, _("Choose a photo or video to share."))
+        elif form.is_valid():
+            try:
+                item = content_submit_media(
+                    author=request.user, upload=upload, filename=upload.name or "",
+                    size=upload.size or 0, details=form.details(),
+                    consents=form.cleaned_data["consents"],
+                    max_bytes=max(settings.TELLUS_MEDIA_MAX_IMAGE_BYTES,
+                                  settings.TELLUS_MEDIA_MAX_VIDEO_BYTES),
+                )
+            except ContentError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Thank you! “%(title)s” is being processed.")
+                                 % {"title": item.title})
+                return redirect("content:mine")
+    return render(request, "content/share_media.html", {"form": form,
+                  "max_mb": settings.TELLUS_MEDIA_MAX_IMAGE_BYTES // (1024 * 1024)})
+
+
+@login_required
+@limit_writes
+def write(request: MemberRequest) -> HttpResponse:
+    form = TextItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = content_submit_text(
+                author=request.user, kind=form.cleaned_data["kind"], body=form.cleaned_data["body"],
+                details=form.details(), consents=form.cleaned_data["consents"],
+            )
+        except ContentError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Thank you! “%(title)s” is waiting for moderation.")
+                             % {"title": item.title})
+            return redirect("content:mine")
+    return render(request, "content/write.html", {"form": form})
+
+
+@login_required
+def mine(request: MemberRequest) -> HttpResponse:
+    page = Paginator(queries.items_of(request.user), 20).get_page(request.GET.get("page"))
+    for item in page:
+        item.failure_message = rejection_message(item.failure) if item.failure else ""  # type: ignore[attr-defined]
+        item.notice_messages = [notice_message(n["code"]) for n in item.notices]  # type: ignore[attr-defined]
+    return render(
+        request, "content/mine.html",
+        {"page": page, "rights_requests": queries.pending_rights_requests(request.user)},
+    )
+
+
+def _own_item(request: MemberRequest, item_id: int) -> ContentItem:
+    item = queries.item_for_owner(request.user, item_id)
+    if item is None:
+        raise Http404
+    return item
+
+
+@login_required
+@limit_writes
+def edit(request: MemberRequest, item_id: int) -> HttpResponse:
+    item = _own_item(request, item_id)
+    is_text = item.kind in {ContentItem.Kind.STORY, ContentItem.Kind.POEM}
+    form_class = TextItemForm if is_text else ItemDetailsForm
+    initial = {
+        "title": item.title, "caption": item.caption, "language": item.language,
+        "taken_on": item.taken_on, "tags": ", ".join(t.name for t in item.tags.all()),
+        "place": item.place.slug if item.place else None,
+        "initiative": item.initiative.slug if item.initiative else None,
+        "latitude": item.latitude if item.location_source == "map" else None,
+        "longitude": item.longitude if item.location_source == "map" else None,
+        "consents": sorted(queries.allowed_purposes(item)), "kind": item.kind, "body": item.body,
+    }
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            content_update(item=item, details=form.details(),
+                           body=form.cleaned_data.get("body") if is_text else None)
+            content_set_consents(item=item, purposes=form.cleaned_data["consents"])
+        except ContentError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect("content:mine")
+    return render(request, "content/edit.html", {"form": form, "item": item})
+
+
+@login_required
+@require_POST
+@limit_writes
+def delete(request: MemberRequest, item_id: int) -> HttpResponse:
+    item = _own_item(request, item_id)
+    content_delete(item=item)
+    messages.success(request, _("“%(title)s” is deleted.") % {"title": item.title})
+    return redirect("content:mine")
+
+
+@login_required
+@require_POST
+@limit_writes
+def answer_rights_request(request: MemberRequest, request_id: int) -> HttpResponse:
+    rights = get_object_or_404(
+        RightsRequest, pk=request_id, item__author=request.user, state=RightsRequest.State.PENDING
+    )
+    accept = request.POST.get("answer") == "accept"
+    rights_request_answer(request=rights, accept=accept)
+    messages.success(request, _("Your answer is recorded.") if accept
+                     else _("You declined. Nothing changes."))
+    return redirect("content:mine")

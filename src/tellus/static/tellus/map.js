@@ -1,0 +1,54 @@
+// The content map: clusters computed on the server for each view, items when zoomed in.
+(function () {
+  "use strict";
+
+  function ready(fn) { document.readyState !== "loading" ? fn() : document.addEventListener("DOMContentLoaded", fn); }
+  var TILES = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png";
+  var ATTRIBUTION = "&copy; OpenStreetMap contributors";
+
+  function clusterMap(el) {
+    var map = L.map(el, { keyboard: true }).setView([parseFloat(el.dataset.lat), parseFloat(el.dataset.lon)], parseInt(el.dataset.zoom, 10));
+    L.tileLayer(TILES, { attribution: ATTRIBUTION, maxZoom: 18 }).addTo(map);
+    var layer = L.layerGroup().addTo(map);
+    var pending = null;
+
+    function load() {
+      var b = map.getBounds();
+      var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(6); }).join(",");
+      var url = el.dataset.clustersUrl + "?bbox=" + bbox + "&zoom=" + map.getZoom();
+      if (pending) { pending.abort(); }
+      pending = new AbortController();
+      fetch(url, { signal: pending.signal, credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
+        layer.clearLayers();
+        (data.clusters || []).forEach(function (c) {
+          var icon = L.divIcon({ className: "cluster-icon", html: "", iconSize: [36, 36] });
+          var marker = L.marker([c.latitude, c.longitude], { icon: icon, keyboard: true, title: c.count + " items", alt: c.count + " items" });
+          marker.on("add", function () { var node = marker.getElement(); if (node) { node.textContent = String(c.count); } });
+          marker.on("click", function () { map.setView([c.latitude, c.longitude], c.expansion_zoom); });
+          layer.addLayer(marker);
+        });
+        (data.points || []).forEach(function (p) {
+          var marker = L.marker([p.latitude, p.longitude], { keyboard: true, title: "Item " + p.id, alt: "Item " + p.id });
+          marker.on("click", function () { window.location.href = "/content/" + p.id + "/"; });
+          layer.addLayer(marker);
+        });
+      }).catch(function () {});
+    }
+    map.on("moveend", load);
+    load();
+  }
+
+  function pointMap(el) {
+    var lat = parseFloat(el.dataset.lat), lon = parseFloat(el.dataset.lon);
+    var map = L.map(el, { scrollWheelZoom: false }).setView([lat, lon], 13);
+    L.tileLayer(TILES, { attribution: ATTRIBUTION, maxZoom: 18 }).addTo(map);
+    L.marker([lat, lon], { title: el.dataset.label, alt: el.dataset.label }).addTo(map);
+  }
+
+  ready(function () {
+    if (typeof window.L === "undefined") { return; }
+    var main = document.getElementById("content-map");
+    if (main) { clusterMap(main); }
+    document.querySelectorAll("[data-map-point]").forEach(pointMap);
+  });
+})();
