@@ -1,0 +1,162 @@
+"""Malformed input is refused with a message that names the problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import polars as pl
+import pytest
+
+from tellus.analytics.clv import (
+    fit_spend,
+    fit_trips,
+    holdout_table,
+    predict,
+    simulate_transactions,
+    summarize_transactions,
+)
+from tellus.analytics.validation import AnalyticsInputError
+
+from .clv_data import cdnow_summary
+
+GOOD = pl.DataFrame(
+    {"frequency": [0, 2, 5, 1], "recency": [0.0, 10.0, 30.0, 3.0], "T": [20.0, 30.0, 31.0, 40.0],
+     "monetary_value": [0.0, 12.5, 40.0, 8.0]}
+)
+
+
+def refused(frame: object, match: str, *, spend: bool = False) -> None:
+    with pytest.raises(AnalyticsInputError, match=match):
+        if spend:
+            fit_spend(frame)  # type: ignore[arg-type]
+        else:
+            fit_trips(frame)  # type: ignore[arg-type]
+
+
+def test_missing_column() -> None:
+    refused(GOOD.drop("recency"), "missing column.*'recency'")
+    refused(GOOD.drop("monetary_value"), "missing column.*'monetary_value'", spend=True)
+
+
+def test_not_a_dataframe() -> None:
+    refused({"frequency": [1]}, "must be a polars DataFrame")
+
+
+def test_wrong_type() -> None:
+    refused(GOOD.with_columns(pl.col("T").cast(pl.String)), "'T' must be numeric")
+
+
+def test_negative_durations() -> None:
+    refused(GOOD.with_columns(pl.Series("T", [20.0, -1.0, 31.0, 40.0])), "'T' has negative")
+    refused(GOOD.with_columns(pl.Series("recency", [0.0, -2.0, 30.0, 3.0])), "'recency' has negative")
+
+
+def test_recency_greater_than_age() -> None:
+    refused(GOOD.with_columns(pl.Series("recency", [0.0, 10.0, 32.0, 3.0])), "'recency' is greater than 'T'")
+
+
+def test_nan_and_null() -> None:
+    refused(GOOD.with_columns(pl.Series("T", [20.0, float("nan"), 31.0, 40.0])), "NaN")
+    refused(GOOD.with_columns(pl.Series("recency", [0.0, None, 30.0, 3.0])), "null")
+    refused(GOOD.with_columns(pl.Series("T", [20.0, float("inf"), 31.0, 40.0])), "infinite")
+
+
+def test_frequency_zero_with_recency() -> None:
+    refused(GOOD.with_columns(pl.Series("recency", [5.0, 10.0, 30.0, 3.0])), "frequency 0 but recency > 0")
+
+
+def test_repeat_trips_with_zero_recency() -> None:
+    refused(GOOD.with_columns(pl.Series("recency", [0.0, 0.0, 30.0, 3.0])), "recency 0")
+
+
+def test_fractional_frequency() -> None:
+    refused(GOOD.with_columns(pl.Series("frequency", [0.0, 2.5, 5.0, 1.0])), "whole number")
+
+
+def test_empty_and_no_repeat() -> None:
+    refused(GOOD.head(0), "no rows")
+    refused(GOOD.filter(pl.col("frequency") == 0), "no customer has a repeat trip")
+
+
+def test_non_positive_spend() -> None:
+    refused(GOOD.with_columns(pl.Series("monetary_value", [0.0, 0.0, 40.0, 8.0])), "monetary_value <= 0", spend=True)
+
+
+def test_unknown_model() -> None:
+    with pytest.raises(AnalyticsInputError, match="model must be one of"):
+        fit_trips(GOOD, "weibull")
+
+
+def test_transaction_log_checks() -> None:
+    log = pl.DataFrame(
+        {"who": [1, 1, 2], "day": [dt.date(2024, 1, 1), dt.date(2024, 2, 1), dt.date(2024, 1, 5)], "spend": [5.0, 7.0, 3.0]}
+    )
+    with pytest.raises(AnalyticsInputError, match="missing column.*'customer_id'"):
+        summarize_transactions(log)
+    with pytest.raises(AnalyticsInputError, match="must hold dates"):
+        summarize_transactions(log.with_columns(pl.col("day").cast(pl.String)), customer="who", date="day")
+    with pytest.raises(AnalyticsInputError, match="negative"):
+        summarize_transactions(log.with_columns(pl.Series("spend", [5.0, -7.0, 3.0])), customer="who", date="day", amount="spend")
+    with pytest.raises(AnalyticsInputError, match="NaN"):
+        summarize_transactions(log.with_columns(pl.Series("spend", [5.0, float("nan"), 3.0])), customer="who", date="day", amount="spend")
+    with pytest.raises(AnalyticsInputError, match="null customer"):
+        summarize_transactions(log.with_columns(pl.Series("who", [1, None, 2])), customer="who", date="day")
+    with pytest.raises(AnalyticsInputError, match="null dates"):
+        summarize_transactions(log.with_columns(pl.Series("day", [dt.date(2024, 1, 1), None, None])), customer="who", date="day")
+    with pytest.raises(AnalyticsInputError, match="before the first transaction"):
+        summarize_transactions(log, customer="who", date="day", calibration_end=dt.date(2023, 1, 1))
+    with pytest.raises(AnalyticsInputError, match="must be before the observation end"):
+        summarize_transactions(log, customer="who", date="day", calibration_end=dt.date(2024, 3, 1))
+    with pytest.raises(AnalyticsInputError, match="time_unit"):
+        summarize_transactions(log, customer="who", date="day", time_unit="month")  # type: ignore[arg-type]
+    with pytest.raises(AnalyticsInputError, match="empty"):
+        summarize_transactions(log.head(0), customer="who", date="day")
+
+
+def test_summary_of_a_small_log() -> None:
+    log = pl.DataFrame(
+        {
+            "who": ["a", "a", "a", "a", "b", "c"],
+            "day": [dt.datetime(2024, 1, 1, 9), dt.datetime(2024, 1, 1, 18), dt.datetime(2024, 1, 15), dt.datetime(2024, 3, 1), dt.datetime(2024, 1, 29), dt.datetime(2024, 2, 26)],
+            "spend": [10.0, 5.0, 20.0, 30.0, 8.0, 9.0],
+        }
+    )
+    s = summarize_transactions(log, customer="who", date="day", amount="spend", calibration_end=dt.date(2024, 2, 26)).sort("who")
+    a, b, c = s.rows(named=True)
+    # Two trips on 1 January are one trip; the first day's spend is not a repeat's.
+    assert (a["frequency"], a["recency"], a["T"], a["monetary_value"]) == (1, 2.0, 8.0, 20.0)
+    assert (a["frequency_holdout"], a["monetary_value_holdout"], a["duration_holdout"]) == (1, 30.0, 4 / 7)  # 2024 is a leap year
+    assert (b["frequency"], b["recency"], b["T"], b["monetary_value"]) == (0, 0.0, 4.0, 0.0)
+    assert (c["frequency"], c["T"]) == (0, 0.0)
+    days = summarize_transactions(log, customer="who", date="day", time_unit="day").sort("who")
+    assert days.row(0, named=True)["T"] == 60.0  # 1 January to 1 March 2024
+
+
+def test_prediction_arguments() -> None:
+    trips = fit_trips(cdnow_summary(), time_unit="week")
+    summary = cdnow_summary()
+    with pytest.raises(AnalyticsInputError, match="horizon"):
+        predict(summary, trips, horizon=0)
+    with pytest.raises(AnalyticsInputError, match="horizon"):
+        predict(summary, trips, horizon=float("nan"))
+    with pytest.raises(AnalyticsInputError, match="discount_rate"):
+        predict(summary, trips, horizon=10, discount_rate=-0.1)
+    with pytest.raises(AnalyticsInputError, match="fitted in weeks"):
+        predict(summary, trips, horizon=10, time_unit="day")
+    with pytest.raises(AnalyticsInputError, match="steps"):
+        predict(summary, trips, horizon=1e9)
+    with pytest.raises(AnalyticsInputError, match="spend model must be 'gg'"):
+        predict(summary, trips, trips, horizon=10)
+    with pytest.raises(AnalyticsInputError, match="frequency_holdout"):
+        holdout_table(summary.drop("frequency_holdout"), trips)
+
+
+def test_simulator_arguments() -> None:
+    with pytest.raises(AnalyticsInputError, match="n_customers"):
+        simulate_transactions(0, r=1, alpha=1, a=1, b=1)
+    with pytest.raises(AnalyticsInputError, match="alpha must be a positive"):
+        simulate_transactions(10, r=1, alpha=-1, a=1, b=1)
+    with pytest.raises(AnalyticsInputError, match="p, q and gamma"):
+        simulate_transactions(10, r=1, alpha=1, a=1, b=1, p=2.0)
+    assert np.all(simulate_transactions(50, r=1, alpha=1, a=1, b=1, seed=1)["customer_id"].unique().len() == 50)
