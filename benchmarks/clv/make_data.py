@@ -1,6 +1,6 @@
 """Write the simulated transaction logs (CSV) for the CLV benchmark.
 
-    .venv/bin/python benchmarks/clv/make_data.py [--sizes 100000 300000 1000000]
+.venv/bin/python benchmarks/clv/make_data.py [--sizes 100000 300000 1000000]
 """
 
 from __future__ import annotations
@@ -28,9 +28,7 @@ def main() -> None:
             print(f"{path.name}: exists")
             continue
         started = time.perf_counter()
-        log = simulate_transactions(
-            n, span=SPAN_WEEKS, birth_span=BIRTH_SPAN_WEEKS, seed=n, **TRUE
-        )
+        log = simulate_transactions(n, span=SPAN_WEEKS, birth_span=BIRTH_SPAN_WEEKS, seed=n, **TRUE)
         log.write_csv(path)
         print(f"{path.name}: {log.height:,} rows, {time.perf_counter() - started:.1f} s")
 

@@ -32,9 +32,7 @@ def bgnbd_ll(params, x, tx, T):
     a2 = betaln(a, b + x) - betaln(a, b)
     a3 = -(r + x) * np.log(alpha + T)
     with np.errstate(divide="ignore", invalid="ignore"):
-        a4 = np.where(
-            x > 0, np.log(a) - np.log(b + x - 1) - (r + x) * np.log(alpha + tx), -np.inf
-        )
+        a4 = np.where(x > 0, np.log(a) - np.log(b + x - 1) - (r + x) * np.log(alpha + tx), -np.inf)
     return float(np.sum(a1 + a2 + np.logaddexp(a3, a4)))
 
 
@@ -42,8 +40,13 @@ def gg_ll(params, x, m):
     p, q, g = params
     return float(
         np.sum(
-            gammaln(p * x + q) - gammaln(p * x) - gammaln(q) + q * np.log(g)
-            + (p * x - 1) * np.log(m) + p * x * np.log(x) - (p * x + q) * np.log(g + x * m)
+            gammaln(p * x + q)
+            - gammaln(p * x)
+            - gammaln(q)
+            + q * np.log(g)
+            + (p * x - 1) * np.log(m)
+            + p * x * np.log(x)
+            - (p * x + q) * np.log(g + x * m)
         )
     )
 
@@ -64,7 +67,10 @@ def fit(summary: pd.DataFrame, times: dict) -> tuple[BetaGeoFitter, GammaGammaFi
         "bgnbd": dict(zip(("r", "alpha", "a", "b"), bg, strict=True)),
         "gg": dict(zip(("p", "q", "gamma"), gg, strict=True)),
         "bgnbd_log_likelihood": bgnbd_ll(
-            bg, summary["frequency"].to_numpy(), summary["recency"].to_numpy(), summary["T"].to_numpy()
+            bg,
+            summary["frequency"].to_numpy(),
+            summary["recency"].to_numpy(),
+            summary["T"].to_numpy(),
         ),
         "gg_log_likelihood": gg_ll(
             gg, repeat["frequency"].to_numpy(), repeat["monetary_value"].to_numpy()

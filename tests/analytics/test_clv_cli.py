@@ -26,15 +26,23 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 @pytest.fixture
 def rfm(tmp_path: Path) -> Path:
     path = tmp_path / "rfm.csv"
-    cdnow_summary().select("customer", "frequency", "recency", "T", "monetary_value").write_csv(path)
+    cdnow_summary().select("customer", "frequency", "recency", "T", "monetary_value").write_csv(
+        path
+    )
     return path
 
 
 @pytest.mark.parametrize(
     ("model", "names"),
-    [("bgnbd", ["r", "alpha", "a", "b"]), ("pnbd", ["r", "alpha", "s", "beta"]), ("gg", ["p", "q", "gamma"])],
+    [
+        ("bgnbd", ["r", "alpha", "a", "b"]),
+        ("pnbd", ["r", "alpha", "s", "beta"]),
+        ("gg", ["p", "q", "gamma"]),
+    ],
 )
-def test_fit_json_from_a_summary(capsys: pytest.CaptureFixture[str], rfm: Path, model: str, names: list[str]) -> None:
+def test_fit_json_from_a_summary(
+    capsys: pytest.CaptureFixture[str], rfm: Path, model: str, names: list[str]
+) -> None:
     code, out, _ = run(capsys, "fit", "--rfm", str(rfm), "--model", model, "--json")
     assert code == 0
     data = json.loads(out)
@@ -46,11 +54,25 @@ def test_fit_json_from_a_summary(capsys: pytest.CaptureFixture[str], rfm: Path, 
         assert round(data["r"], 3) == 0.243 and round(data["log_likelihood"], 1) == -9582.4
 
 
-def test_fit_from_transactions_with_holdout(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_fit_from_transactions_with_holdout(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     chart = tmp_path / "holdout.svg"
     code, out, _ = run(
-        capsys, "fit", *TX, "--amount", "amount", "--calibration-end", "1997-09-30",
-        "--observation-end", "1998-06-30", "--model", "pnbd", "--json", "--holdout-chart", str(chart),
+        capsys,
+        "fit",
+        *TX,
+        "--amount",
+        "amount",
+        "--calibration-end",
+        "1997-09-30",
+        "--observation-end",
+        "1998-06-30",
+        "--model",
+        "pnbd",
+        "--json",
+        "--holdout-chart",
+        str(chart),
     )
     assert code == 0
     data = json.loads(out)
@@ -67,9 +89,23 @@ def test_fit_prints_a_readable_report(capsys: pytest.CaptureFixture[str], rfm: P
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
-def test_predict_writes_one_row_per_customer(capsys: pytest.CaptureFixture[str], tmp_path: Path, suffix: str) -> None:
+def test_predict_writes_one_row_per_customer(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, suffix: str
+) -> None:
     output = tmp_path / f"scores{suffix}"
-    code, _, _ = run(capsys, "predict", *TX, "--amount", "amount", "--horizon", "52", "--discount-rate", "0.1", "--output", str(output))
+    code, _, _ = run(
+        capsys,
+        "predict",
+        *TX,
+        "--amount",
+        "amount",
+        "--horizon",
+        "52",
+        "--discount-rate",
+        "0.1",
+        "--output",
+        str(output),
+    )
     assert code == 0
     scores = pl.read_csv(output) if suffix == ".csv" else pl.read_parquet(output)
     assert scores.height == 2357
@@ -77,7 +113,9 @@ def test_predict_writes_one_row_per_customer(capsys: pytest.CaptureFixture[str],
     assert scores["clv"].min() > 0
 
 
-def test_predict_with_saved_parameters(capsys: pytest.CaptureFixture[str], rfm: Path, tmp_path: Path) -> None:
+def test_predict_with_saved_parameters(
+    capsys: pytest.CaptureFixture[str], rfm: Path, tmp_path: Path
+) -> None:
     fits = []
     for model in ("pnbd", "gg"):
         code, out, _ = run(capsys, "fit", "--rfm", str(rfm), "--model", model, "--json")
@@ -85,25 +123,58 @@ def test_predict_with_saved_parameters(capsys: pytest.CaptureFixture[str], rfm: 
         path.write_text(out)
         fits.append(path)
     output = tmp_path / "scores.csv"
-    code, _, _ = run(capsys, "predict", "--rfm", str(rfm), "--params", str(fits[0]), "--params", str(fits[1]),
-                     "--horizon", "39", "--output", str(output))
+    code, _, _ = run(
+        capsys,
+        "predict",
+        "--rfm",
+        str(rfm),
+        "--params",
+        str(fits[0]),
+        "--params",
+        str(fits[1]),
+        "--horizon",
+        "39",
+        "--output",
+        str(output),
+    )
     assert code == 0
     direct = tmp_path / "direct.csv"
-    run(capsys, "predict", "--rfm", str(rfm), "--model", "pnbd", "--horizon", "39", "--output", str(direct))
-    assert pl.read_csv(output)["clv"].to_numpy() == pytest.approx(pl.read_csv(direct)["clv"].to_numpy(), rel=1e-6)
+    run(
+        capsys,
+        "predict",
+        "--rfm",
+        str(rfm),
+        "--model",
+        "pnbd",
+        "--horizon",
+        "39",
+        "--output",
+        str(direct),
+    )
+    assert pl.read_csv(output)["clv"].to_numpy() == pytest.approx(
+        pl.read_csv(direct)["clv"].to_numpy(), rel=1e-6
+    )
 
 
-def test_bad_input_exits_2_with_a_message(capsys: pytest.CaptureFixture[str], rfm: Path, tmp_path: Path) -> None:
+def test_bad_input_exits_2_with_a_message(
+    capsys: pytest.CaptureFixture[str], rfm: Path, tmp_path: Path
+) -> None:
     broken = tmp_path / "broken.csv"
     pl.read_csv(rfm).with_columns(pl.col("recency") * 2).write_csv(broken)
     cases = [
         (["fit", "--rfm", str(broken)], "'recency' is greater than 'T'"),
         (["fit", "--rfm", str(tmp_path / "nope.csv")], "no such file"),
-        (["fit", "--transactions", str(CDNOW), "--customer", "customer"], "needs --customer and --date"),
+        (
+            ["fit", "--transactions", str(CDNOW), "--customer", "customer"],
+            "needs --customer and --date",
+        ),
         (["fit", *TX[:4], "--date", "cds"], "does not hold dates|must hold dates"),
         (["fit", *TX[:4], "--date", "when"], "missing column"),
         (["fit", "--rfm", str(rfm), "--model", "gg", "--weights", "nope"], "missing column"),
-        (["predict", "--rfm", str(rfm), "--horizon", "5", "--output", str(tmp_path / "x.xlsx")], "must end in .csv or .parquet"),
+        (
+            ["predict", "--rfm", str(rfm), "--horizon", "5", "--output", str(tmp_path / "x.xlsx")],
+            "must end in .csv or .parquet",
+        ),
     ]
     for argv, message in cases:
         code, _, err = run(capsys, *argv)
@@ -117,8 +188,24 @@ def test_bad_input_exits_2_with_a_message(capsys: pytest.CaptureFixture[str], rf
 def test_runs_as_a_process_with_progress(tmp_path: Path) -> None:
     output = tmp_path / "scores.parquet"
     done = subprocess.run(
-        [sys.executable, "-m", "tellus.analytics.cli", "clv", "predict", *TX, "--amount", "amount", "--horizon", "52", "--output", str(output)],
-        capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "tellus.analytics.cli",
+            "clv",
+            "predict",
+            *TX,
+            "--amount",
+            "amount",
+            "--horizon",
+            "52",
+            "--output",
+            str(output),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert "wrote 2,357 customers" in done.stderr

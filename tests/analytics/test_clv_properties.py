@@ -37,7 +37,9 @@ def arrays(c: tuple[float, float, float]) -> tuple[np.ndarray, np.ndarray, np.nd
 
 @settings(max_examples=150, deadline=None)
 @given(BG, customer())
-def test_bgnbd_likelihood_is_finite(params: dict[str, float], c: tuple[float, float, float]) -> None:
+def test_bgnbd_likelihood_is_finite(
+    params: dict[str, float], c: tuple[float, float, float]
+) -> None:
     assert np.isfinite(bgnbd.log_likelihood(params, *arrays(c))).all()
 
 
@@ -125,8 +127,12 @@ def test_series_matches_scipy_where_scipy_is_reliable(c0: float, m1: float, z: f
     assert np.exp(log_s[0]) == pytest.approx(hyp2f1(1.0, c0, m1, z), rel=1e-12)
     h = 1e-6
     for got, delta in ((d_c, (h, 0, 0)), (d_m, (0, h, 0)), (d_z, (0, 0, h))):
-        up = series_1cz(np.array([c0 + delta[0]]), np.array([m1 + delta[1]]), np.array([z + delta[2]]))[0]
-        down = series_1cz(np.array([c0 - delta[0]]), np.array([m1 - delta[1]]), np.array([z - delta[2]]))[0]
+        up = series_1cz(
+            np.array([c0 + delta[0]]), np.array([m1 + delta[1]]), np.array([z + delta[2]])
+        )[0]
+        down = series_1cz(
+            np.array([c0 - delta[0]]), np.array([m1 - delta[1]]), np.array([z - delta[2]])
+        )[0]
         assert got[0] == pytest.approx((up[0] - down[0]) / (2 * h), rel=1e-5, abs=1e-9)
     assert series_general(np.array([0.3]), np.array([-0.2]), np.array([3.0]), np.array([z]))[
         0
@@ -172,9 +178,10 @@ def test_pnbd_p_alive_agrees_with_the_closed_form() -> None:
     T = np.array([38.86, 38.86, 38.86])
     m = r + s + x
     z = lambda t: (beta - alpha) / (beta + t)  # noqa: E731  (alpha < beta here)
-    a0 = hyp2f1(m, r + x, m + 1, z(tx)) / (beta + tx) ** m - hyp2f1(m, r + x, m + 1, z(T)) / (
-        beta + T
-    ) ** m
+    a0 = (
+        hyp2f1(m, r + x, m + 1, z(tx)) / (beta + tx) ** m
+        - hyp2f1(m, r + x, m + 1, z(T)) / (beta + T) ** m
+    )
     expected = 1 / (1 + s / m * (alpha + T) ** (r + x) * (beta + T) ** s * a0)
     assert pnbd.p_alive(params, x, tx, T) == pytest.approx(expected, rel=1e-10)
 
@@ -186,21 +193,29 @@ def test_analytic_gradient_matches_finite_differences(module: object) -> None:
     T = rng.uniform(1, 60, 400)
     tx = np.where(x > 0, rng.uniform(0.05, 1, 400) * T, 0.0)
     if module is gamma_gamma:
-        data = module._prepare(x[x > 0], rng.uniform(5, 80, int((x > 0).sum())), np.ones(int((x > 0).sum())))
+        data = module._prepare(
+            x[x > 0], rng.uniform(5, 80, int((x > 0).sum())), np.ones(int((x > 0).sum()))
+        )
         theta = np.array([4.0, 3.0, 12.0])
     else:
         data = module._prepare(x, tx, T)
-        theta = np.array([0.4, 6.0, 0.8, 2.5]) if module is bgnbd else np.array([0.5, 9.0, 0.7, 13.0])
+        theta = (
+            np.array([0.4, 6.0, 0.8, 2.5]) if module is bgnbd else np.array([0.5, 9.0, 0.7, 13.0])
+        )
     objective = module._objective(data)
-    value, grad, hess = objective(theta, True)
+    _, grad, hess = objective(theta, True)
     for j in range(theta.size):
         step = np.zeros(theta.size)
         step[j] = 1e-6 * theta[j]
-        numeric = (objective(theta + step, False)[0] - objective(theta - step, False)[0]) / (2 * step[j])
+        numeric = (objective(theta + step, False)[0] - objective(theta - step, False)[0]) / (
+            2 * step[j]
+        )
         assert grad[j] == pytest.approx(numeric, rel=1e-5, abs=1e-6)
     if hess is not None:
         for j in range(theta.size):
             step = np.zeros(theta.size)
             step[j] = 1e-6 * theta[j]
-            numeric = (objective(theta + step, False)[1] - objective(theta - step, False)[1]) / (2 * step[j])
+            numeric = (objective(theta + step, False)[1] - objective(theta - step, False)[1]) / (
+                2 * step[j]
+            )
             assert hess[:, j] == pytest.approx(numeric, rel=1e-4, abs=1e-4)

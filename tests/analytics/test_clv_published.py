@@ -27,7 +27,11 @@ def test_summary_matches_the_published_cdnow_summary() -> None:
     assert (summary["frequency"] > 0).sum() == 946
     assert summary["T"].max() == pytest.approx(38.86, abs=0.005)  # 272 days / 7
     first = summary.row(0, named=True)  # customer 1: x = 2, t_x = 30.43, T = 38.86, zbar = 22.35
-    assert (first["frequency"], round(first["recency"], 2), round(first["T"], 2)) == (2, 30.43, 38.86)
+    assert (first["frequency"], round(first["recency"], 2), round(first["T"], 2)) == (
+        2,
+        30.43,
+        38.86,
+    )
     assert first["monetary_value"] == pytest.approx(22.345)
     assert summary["duration_holdout"][0] == 39.0
 

@@ -29,7 +29,14 @@ from pathlib import Path
 import polars as pl
 from tqdm import tqdm
 
-from tellus.analytics.clv import FitResult, fit_spend, fit_trips, holdout_chart_svg, holdout_table, predict
+from tellus.analytics.clv import (
+    FitResult,
+    fit_spend,
+    fit_trips,
+    holdout_chart_svg,
+    holdout_table,
+    predict,
+)
 from tellus.analytics.clv.summary import summarize_transactions
 from tellus.analytics.validation import AnalyticsInputError
 
@@ -38,7 +45,9 @@ class _Stages:
     """A stage-by-stage progress bar on standard error."""
 
     def __init__(self, total: int, desc: str, enabled: bool) -> None:
-        self.bar = tqdm(total=total, desc=desc, unit="stage", file=sys.stderr, disable=not enabled, leave=False)
+        self.bar = tqdm(
+            total=total, desc=desc, unit="stage", file=sys.stderr, disable=not enabled, leave=False
+        )
 
     def __call__(self, label: str) -> None:
         self.bar.set_postfix_str(label)
@@ -76,34 +85,63 @@ def _rate(text: str) -> float:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tellus clv", description="Customer lifetime value on plain files.")
+    parser = argparse.ArgumentParser(
+        prog="tellus clv", description="Customer lifetime value on plain files."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     def inputs(sub: argparse.ArgumentParser) -> None:
         source = sub.add_mutually_exclusive_group(required=True)
-        source.add_argument("--rfm", type=Path, help="summary file (CSV or Parquet): frequency, recency, T[, monetary_value]")
+        source.add_argument(
+            "--rfm",
+            type=Path,
+            help="summary file (CSV or Parquet): frequency, recency, T[, monetary_value]",
+        )
         source.add_argument("--transactions", type=Path, help="transaction log (CSV or Parquet)")
         sub.add_argument("--customer", help="customer key column of the transaction log")
-        sub.add_argument("--date", help="date column of the transaction log (YYYY-MM-DD or a date/datetime type)")
+        sub.add_argument(
+            "--date", help="date column of the transaction log (YYYY-MM-DD or a date/datetime type)"
+        )
         sub.add_argument("--amount", help="spend column of the transaction log (optional)")
         sub.add_argument("--calibration-end", type=_date, help="last day of the calibration period")
-        sub.add_argument("--observation-end", type=_date, help="last day observed (default: the last date in the log)")
-        sub.add_argument("--time-unit", choices=["day", "week"], default="week", help="time unit of durations (default week)")
-        sub.add_argument("--weights", help="column of --rfm counting the customers each row stands for")
+        sub.add_argument(
+            "--observation-end",
+            type=_date,
+            help="last day observed (default: the last date in the log)",
+        )
+        sub.add_argument(
+            "--time-unit",
+            choices=["day", "week"],
+            default="week",
+            help="time unit of durations (default week)",
+        )
+        sub.add_argument(
+            "--weights", help="column of --rfm counting the customers each row stands for"
+        )
         sub.add_argument("--quiet", action="store_true", help="no progress on standard error")
 
     fit = commands.add_parser("fit", help="fit a model and print its parameters")
     inputs(fit)
     fit.add_argument("--model", choices=["bgnbd", "pnbd", "gg"], default="bgnbd")
     fit.add_argument("--json", action="store_true", help="print a JSON object")
-    fit.add_argument("--holdout-chart", type=Path, help="with --calibration-end: write the holdout chart (SVG)")
+    fit.add_argument(
+        "--holdout-chart", type=Path, help="with --calibration-end: write the holdout chart (SVG)"
+    )
 
     pred = commands.add_parser("predict", help="write per-customer predictions")
     inputs(pred)
     pred.add_argument("--model", choices=["bgnbd", "pnbd"], default="bgnbd", help="trips model")
-    pred.add_argument("--params", type=Path, action="append", default=[], help="use fitted parameters from `clv fit --json` (trips and/or gg) instead of fitting")
+    pred.add_argument(
+        "--params",
+        type=Path,
+        action="append",
+        default=[],
+        help="use fitted parameters from `clv fit --json` (trips and/or gg) instead of fitting",
+    )
     pred.add_argument("--horizon", type=_positive, required=True, help="horizon in time units")
-    pred.add_argument("--discount-rate", type=_rate, default=0.0, help="annual discount rate (0.1 = 10%%)")
+    pred.add_argument(
+        "--discount-rate", type=_rate, default=0.0, help="annual discount rate (0.1 = 10%%)"
+    )
     pred.add_argument("--output", type=Path, required=True, help="FILE.csv or FILE.parquet")
     return parser
 
@@ -117,7 +155,10 @@ def _read(path: Path, columns: list[str] | None = None) -> pl.DataFrame:
             return pl.read_parquet(path, columns=columns)
         if suffix in (".csv", ".txt", ".tsv"):
             return pl.read_csv(
-                path, columns=columns, try_parse_dates=True, separator="\t" if suffix == ".tsv" else ","
+                path,
+                columns=columns,
+                try_parse_dates=True,
+                separator="\t" if suffix == ".tsv" else ",",
             )
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise AnalyticsInputError(f"cannot read {path}: {exc}") from exc
@@ -128,7 +169,9 @@ def _load_summary(args: argparse.Namespace, stage: _Stages) -> pl.DataFrame:
     if args.rfm is not None:
         for flag in ("customer", "date", "amount", "calibration_end", "observation_end"):
             if getattr(args, flag) is not None:
-                raise AnalyticsInputError(f"--{flag.replace('_', '-')} applies to --transactions, not --rfm")
+                raise AnalyticsInputError(
+                    f"--{flag.replace('_', '-')} applies to --transactions, not --rfm"
+                )
         summary = _read(args.rfm)
         stage("read summary")
         return summary
@@ -139,7 +182,9 @@ def _load_summary(args: argparse.Namespace, stage: _Stages) -> pl.DataFrame:
     wanted = [args.customer, args.date] + ([args.amount] if args.amount else [])
     if len(set(wanted)) != len(wanted):
         raise AnalyticsInputError("--customer, --date and --amount must name different columns")
-    header = _read(args.transactions).head(0) if args.transactions.suffix.lower() != ".parquet" else None
+    header = (
+        _read(args.transactions).head(0) if args.transactions.suffix.lower() != ".parquet" else None
+    )
     if header is not None:
         missing = [c for c in wanted if c not in header.columns]
         if missing:
@@ -174,7 +219,11 @@ def _load_params(path: Path) -> FitResult:
         data = json.loads(path.read_text())
     except (OSError, ValueError) as exc:
         raise AnalyticsInputError(f"cannot read parameters from {path}: {exc}") from exc
-    names = {"bgnbd": ("r", "alpha", "a", "b"), "pnbd": ("r", "alpha", "s", "beta"), "gg": ("p", "q", "gamma")}
+    names = {
+        "bgnbd": ("r", "alpha", "a", "b"),
+        "pnbd": ("r", "alpha", "s", "beta"),
+        "gg": ("p", "q", "gamma"),
+    }
     model = data.get("model") if isinstance(data, dict) else None
     if model not in names:
         raise AnalyticsInputError(f"{path}: not the output of `clv fit --json` (no known 'model')")
@@ -204,10 +253,14 @@ def _fit(args: argparse.Namespace) -> int:
         unit = args.time_unit
         if args.model == "gg":
             if "monetary_value" not in summary.columns:
-                raise AnalyticsInputError("--model gg needs spend: a monetary_value column in --rfm, or --amount")
+                raise AnalyticsInputError(
+                    "--model gg needs spend: a monetary_value column in --rfm, or --amount"
+                )
             result = fit_spend(summary, weights=args.weights, progress=not args.quiet)
         else:
-            result = fit_trips(summary, args.model, weights=args.weights, time_unit=unit, progress=not args.quiet)
+            result = fit_trips(
+                summary, args.model, weights=args.weights, time_unit=unit, progress=not args.quiet
+            )
         stage("fitted")
         table = None
         if args.model != "gg" and "frequency_holdout" in summary.columns:
@@ -215,7 +268,9 @@ def _fit(args: argparse.Namespace) -> int:
             if args.holdout_chart:
                 args.holdout_chart.write_text(holdout_chart_svg(table))
         elif args.holdout_chart:
-            raise AnalyticsInputError("--holdout-chart needs --transactions with --calibration-end and a trips model")
+            raise AnalyticsInputError(
+                "--holdout-chart needs --transactions with --calibration-end and a trips model"
+            )
     finally:
         stage.close()
     if args.json:
@@ -224,7 +279,10 @@ def _fit(args: argparse.Namespace) -> int:
             out["holdout"] = table.to_dicts()
         print(json.dumps(out, indent=2))
         return 0
-    print(f"{result.model}: {result.n_customers:,} customers, {result.n_patterns:,} distinct summaries")
+    print(
+        f"{result.model}: {result.n_customers:,} customers, "
+        f"{result.n_patterns:,} distinct summaries"
+    )
     for name, value in result.params.items():
         print(f"  {name:>6} = {value:12.6g}   (s.e. {result.standard_errors[name]:.3g})")
     print(f"  log-likelihood = {result.log_likelihood:,.4f}")
@@ -247,19 +305,30 @@ def _predict(args: argparse.Namespace) -> int:
         trips = next((g for g in given if g.model != "gg"), None)
         spend = next((g for g in given if g.model == "gg"), None)
         if trips is None:
-            trips = fit_trips(summary, args.model, weights=args.weights, time_unit=args.time_unit, progress=False)
+            trips = fit_trips(
+                summary, args.model, weights=args.weights, time_unit=args.time_unit, progress=False
+            )
         elif trips.time_unit not in (None, args.time_unit):
-            raise AnalyticsInputError(f"--params were fitted in {trips.time_unit}s, not {args.time_unit}s")
+            raise AnalyticsInputError(
+                f"--params were fitted in {trips.time_unit}s, not {args.time_unit}s"
+            )
         stage(f"fitted {trips.model}")
         has_spend = "monetary_value" in summary.columns
         if spend is None and has_spend:
             spend = fit_spend(summary, weights=args.weights, progress=False)
             stage("fitted gg")
         if spend is not None and not has_spend:
-            raise AnalyticsInputError("spend parameters given but the input has no spend (monetary_value or --amount)")
+            raise AnalyticsInputError(
+                "spend parameters given but the input has no spend (monetary_value or --amount)"
+            )
         trips_unit = FitResult(**{**trips.__dict__, "time_unit": args.time_unit})
         result = predict(
-            summary, trips_unit, spend, horizon=args.horizon, discount_rate=args.discount_rate, time_unit=args.time_unit
+            summary,
+            trips_unit,
+            spend,
+            horizon=args.horizon,
+            discount_rate=args.discount_rate,
+            time_unit=args.time_unit,
         )
         stage("predicted")
         if suffix == ".csv":

@@ -73,18 +73,17 @@ def series_1cz(
             if n >= MAX_TERMS:
                 s += t * tail_factor
                 done[:] = True
-            if n % 8 == 0 or n >= MAX_TERMS or done.all():
-                if done.any():
-                    finished = active[done]
-                    total[finished] = s[done]
-                    d_c[finished] = dc[done]
-                    d_m[finished] = dm[done]
-                    d_z[finished] = dz[done]
-                    keep = ~done
-                    active = active[keep]
-                    t, h_c, h_m, s = t[keep], h_c[keep], h_m[keep], s[keep]
-                    dc, dm, dz = dc[keep], dm[keep], dz[keep]
-                    ca, ma, za, tail_factor = ca[keep], ma[keep], za[keep], tail_factor[keep]
+            if (n % 8 == 0 or n >= MAX_TERMS or done.all()) and done.any():
+                finished = active[done]
+                total[finished] = s[done]
+                d_c[finished] = dc[done]
+                d_m[finished] = dm[done]
+                d_z[finished] = dz[done]
+                keep = ~done
+                active = active[keep]
+                t, h_c, h_m, s = t[keep], h_c[keep], h_m[keep], s[keep]
+                dc, dm, dz = dc[keep], dm[keep], dz[keep]
+                ca, ma, za, tail_factor = ca[keep], ma[keep], za[keep], tail_factor[keep]
     log_s = np.log(total)
     with np.errstate(divide="ignore", invalid="ignore"):
         dlz = np.where(z > 0, d_z / np.where(z > 0, z, 1.0), c0 / m1) / total

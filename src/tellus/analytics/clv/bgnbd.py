@@ -78,13 +78,20 @@ def _prepare(x: np.ndarray, tx: np.ndarray, T: np.ndarray, w: np.ndarray | None 
     )
 
 
-def _objective(d: _Data) -> Callable[[np.ndarray, bool], tuple[float, np.ndarray, np.ndarray | None]]:
-    def evaluate(theta: np.ndarray, want_hessian: bool) -> tuple[float, np.ndarray, np.ndarray | None]:
+def _objective(
+    d: _Data,
+) -> Callable[[np.ndarray, bool], tuple[float, np.ndarray, np.ndarray | None]]:
+    def evaluate(
+        theta: np.ndarray, want_hessian: bool
+    ) -> tuple[float, np.ndarray, np.ndarray | None]:
         r, alpha, a, b = (float(v) for v in theta)
         xu, wx = d.x_u, d.w_x
         # Terms that depend on the frequency only (A1 and A2 of the paper).
         ll = float(
-            np.dot(wx, gammaln(r + xu) - gammaln(r) + r * np.log(alpha) + betaln(a, b + xu) - betaln(a, b))
+            np.dot(
+                wx,
+                gammaln(r + xu) - gammaln(r) + r * np.log(alpha) + betaln(a, b + xu) - betaln(a, b),
+            )
         )
         g = np.zeros(4)
         g[0] = np.dot(wx, psi(r + xu) - psi(r) + np.log(alpha))
@@ -200,7 +207,7 @@ def fit_bgnbd_arrays(
         _start(frequency, T, w_all),
         NAMES,
         model="bgnbd",
-        n_customers=int(round(data.total)),
+        n_customers=round(data.total),
         n_patterns=data.patterns,
         scale=data.total,
         warm=warm,
@@ -221,7 +228,9 @@ def log_likelihood(
     a3 = -(r + x) * np.log(alpha + T)
     with np.errstate(divide="ignore", invalid="ignore"):
         a4 = np.where(
-            x > 0, np.log(a) - np.log(np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + recency), -np.inf
+            x > 0,
+            np.log(a) - np.log(np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + recency),
+            -np.inf,
         )
     return a1 + a2 + np.logaddexp(a3, a4)
 
@@ -234,7 +243,9 @@ def p_alive(
     x = np.asarray(frequency, float)
     with np.errstate(divide="ignore", invalid="ignore"):
         log_odds = (
-            np.log(a) - np.log(np.maximum(b + x - 1, 1e-300)) + (r + x) * (np.log(alpha + T) - np.log(alpha + recency))
+            np.log(a)
+            - np.log(np.maximum(b + x - 1, 1e-300))
+            + (r + x) * (np.log(alpha + T) - np.log(alpha + recency))
         )
     return np.where(x > 0, expit(-log_odds), 1.0)
 
@@ -259,6 +270,8 @@ def alive_trips_factor(
     if horizon <= 0:
         return np.zeros(np.broadcast(x, age).shape)
     z = horizon / (alpha + age + horizon)
-    f = series_general(a + b - 1.0 - r, a - 1.0, a + b + x - 1.0, z)
+    f = series_general(
+        np.full(x.shape, a + b - 1.0 - r), np.full(x.shape, a - 1.0), a + b + x - 1.0, z
+    )
     bracket = 1.0 - np.exp((a - 1.0) * np.log1p(-z)) * f
     return (a + b + x - 1.0) / (a - 1.0) * bracket

@@ -42,7 +42,9 @@ def _weights(summary: pl.DataFrame, weights: str | None) -> np.ndarray | None:
     require_numeric(summary, [weights], what="summary", non_negative=True)
     w = summary.get_column(weights).cast(pl.Float64).to_numpy()
     if not np.all(np.isfinite(w)) or w.sum() <= 0:
-        raise AnalyticsInputError(f"summary: weights column {weights!r} must be finite with a positive sum")
+        raise AnalyticsInputError(
+            f"summary: weights column {weights!r} must be finite with a positive sum"
+        )
     return w
 
 
@@ -64,7 +66,9 @@ def fit_trips(
         raise AnalyticsInputError(f"model must be one of {', '.join(TRIP_FITTERS)}, not {model!r}")
     x, tx, T = validate_summary(summary)
     if not np.any(x > 0):
-        raise AnalyticsInputError("summary: no customer has a repeat trip; the model cannot be fitted")
+        raise AnalyticsInputError(
+            "summary: no customer has a repeat trip; the model cannot be fitted"
+        )
     w = _weights(summary, weights)
     with _progress(progress, f"fitting {model}") as step:
         return TRIP_FITTERS[model](x, tx, T, w, time_unit=time_unit, on_step=step)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import gammaln, polygamma, psi
 
-from tellus.analytics.clv._fit import FitResult, FitError, maximise
+from tellus.analytics.clv._fit import FitError, FitResult, maximise
 from tellus.analytics.clv.summary import unique_index
 
 NAMES = ("p", "q", "gamma")
@@ -53,8 +53,12 @@ def _prepare(x: np.ndarray, m: np.ndarray, w: np.ndarray) -> _Data:
     )
 
 
-def _objective(d: _Data) -> Callable[[np.ndarray, bool], tuple[float, np.ndarray, np.ndarray | None]]:
-    def evaluate(theta: np.ndarray, want_hessian: bool) -> tuple[float, np.ndarray, np.ndarray | None]:
+def _objective(
+    d: _Data,
+) -> Callable[[np.ndarray, bool], tuple[float, np.ndarray, np.ndarray | None]]:
+    def evaluate(
+        theta: np.ndarray, want_hessian: bool
+    ) -> tuple[float, np.ndarray, np.ndarray | None]:
         p, q, gam = (float(v) for v in theta)
         xu, wx = d.x_u, d.w_x
         px = p * xu
@@ -122,7 +126,7 @@ def fit_gamma_gamma_arrays(
         [1.0, 2.0, mean],
         NAMES,
         model="gg",
-        n_customers=int(round(data.total)),
+        n_customers=round(data.total),
         n_patterns=int(x.size),
         scale=data.total,
         warm=warm,
@@ -131,14 +135,21 @@ def fit_gamma_gamma_arrays(
     )
 
 
-def log_likelihood(params: Mapping[str, float], frequency: np.ndarray, monetary_value: np.ndarray) -> np.ndarray:
+def log_likelihood(
+    params: Mapping[str, float], frequency: np.ndarray, monetary_value: np.ndarray
+) -> np.ndarray:
     """Each repeat customer's log-density of their mean spend (Fader and Hardie 2013, eq. 3)."""
     p, q, gam = (params[n] for n in NAMES)
     x = np.asarray(frequency, float)
     m = np.asarray(monetary_value, float)
     return (
-        gammaln(p * x + q) - gammaln(p * x) - gammaln(q) + q * np.log(gam)
-        + (p * x - 1) * np.log(m) + p * x * np.log(x) - (p * x + q) * np.log(gam + x * m)
+        gammaln(p * x + q)
+        - gammaln(p * x)
+        - gammaln(q)
+        + q * np.log(gam)
+        + (p * x - 1) * np.log(m)
+        + p * x * np.log(x)
+        - (p * x + q) * np.log(gam + x * m)
     )
 
 

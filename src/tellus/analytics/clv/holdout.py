@@ -17,7 +17,9 @@ from tellus.analytics.clv.predict import expected_trips
 from tellus.analytics.validation import AnalyticsInputError, require_columns, require_numeric
 
 
-def holdout_table(summary: pl.DataFrame, trips: FitResult, *, max_frequency: int = 7) -> pl.DataFrame:
+def holdout_table(
+    summary: pl.DataFrame, trips: FitResult, *, max_frequency: int = 7
+) -> pl.DataFrame:
     """Mean actual and predicted holdout trips per calibration frequency.
 
     ``summary`` comes from ``summarize_transactions(..., calibration_end=...)``:
@@ -28,7 +30,12 @@ def holdout_table(summary: pl.DataFrame, trips: FitResult, *, max_frequency: int
     ``actual`` and ``predicted`` (mean trips per customer in the holdout period).
     """
     require_columns(summary, ["frequency_holdout", "duration_holdout"], what="holdout summary")
-    require_numeric(summary, ["frequency_holdout", "duration_holdout"], what="holdout summary", non_negative=True)
+    require_numeric(
+        summary,
+        ["frequency_holdout", "duration_holdout"],
+        what="holdout summary",
+        non_negative=True,
+    )
     if not (1 <= max_frequency <= 1000):
         raise AnalyticsInputError("max_frequency must be between 1 and 1000")
     durations = summary.get_column("duration_holdout").unique()
@@ -58,7 +65,9 @@ def holdout_table(summary: pl.DataFrame, trips: FitResult, *, max_frequency: int
     )
 
 
-def holdout_chart_svg(table: pl.DataFrame, *, title: str = "Holdout trips: actual and predicted") -> str:
+def holdout_chart_svg(
+    table: pl.DataFrame, *, title: str = "Holdout trips: actual and predicted"
+) -> str:
     """An accessible SVG line chart of ``holdout_table``'s ``actual`` and ``predicted``."""
     require_columns(table, ["frequency", "actual", "predicted"], what="holdout table")
     labels = [str(v) for v in table.get_column("frequency")]
@@ -118,11 +127,14 @@ def holdout_chart_svg(table: pl.DataFrame, *, title: str = "Holdout trips: actua
             f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2.5"{dash}/>'
         )
         for i, v in enumerate(values):
-            parts.append(f'<circle cx="{px(i):.1f}" cy="{py(float(v)):.1f}" r="3.5" fill="{colour}"/>')
+            parts.append(
+                f'<circle cx="{px(i):.1f}" cy="{py(float(v)):.1f}" r="3.5" fill="{colour}"/>'
+            )
         lx = left + 10 + offset * 110
         parts.append(
             f'<line x1="{lx}" x2="{lx + 24}" y1="{top + 8}" y2="{top + 8}" stroke="{colour}" '
-            f'stroke-width="2.5"{dash}/><text x="{lx + 30}" y="{top + 12}" font-family="sans-serif" '
+            f'stroke-width="2.5"{dash}/>'
+            f'<text x="{lx + 30}" y="{top + 12}" font-family="sans-serif" '
             f'font-size="12">{name}</text>'
         )
     parts.append("</svg>")

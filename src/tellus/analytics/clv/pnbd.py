@@ -53,7 +53,7 @@ def _log_g(
     grad = np.empty((4, x.size))
     if alpha >= beta:
         z = (alpha - beta) / (alpha + t)
-        log_s, sc, sm, sz = series_1cz(r + x, m1, z)
+        log_s, sc, sm, sz = series_1cz(np.asarray(r + x), m1, z)
         log_g = -(r + x) * la - s * lb + log_s
         grad[0] = -la + sc + sm
         grad[1] = -(r + x) / (alpha + t) + sz * (beta + t) / (alpha + t) ** 2
@@ -61,7 +61,7 @@ def _log_g(
         grad[3] = -s / (beta + t) - sz / (alpha + t)
     else:
         z = (beta - alpha) / (beta + t)
-        log_s, sc, sm, sz = series_1cz(s + 1.0, m1, z)
+        log_s, sc, sm, sz = series_1cz(np.full(x.size, s + 1.0), m1, z)
         log_g = -(r + x - 1.0) * la - (s + 1.0) * lb + log_s
         grad[0] = -la + sm
         grad[1] = -(r + x - 1.0) / (alpha + t) - sz / (beta + t)
@@ -113,11 +113,17 @@ class _Data:
 def _prepare(x: np.ndarray, tx: np.ndarray, T: np.ndarray, w: np.ndarray | None = None) -> _Data:
     columns, weight = patterns(x.astype(np.int64), tx, T, weights=w)
     (xv, xi), (tv, ti), (Tv, Ti) = columns
-    return _Data(xv[xi].astype(float), tv[ti], Tv[Ti], weight, float(weight.sum()), int(weight.size))
+    return _Data(
+        xv[xi].astype(float), tv[ti], Tv[Ti], weight, float(weight.sum()), int(weight.size)
+    )
 
 
-def _objective(d: _Data) -> Callable[[np.ndarray, bool], tuple[float, np.ndarray, np.ndarray | None]]:
-    def evaluate(theta: np.ndarray, want_hessian: bool) -> tuple[float, np.ndarray, np.ndarray | None]:
+def _objective(
+    d: _Data,
+) -> Callable[[np.ndarray, bool], tuple[float, np.ndarray, np.ndarray | None]]:
+    def evaluate(
+        theta: np.ndarray, want_hessian: bool
+    ) -> tuple[float, np.ndarray, np.ndarray | None]:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             ll, grad, _, _ = _per_row(theta, d.x, d.tx, d.T, True)
         assert grad is not None
@@ -159,7 +165,7 @@ def fit_pnbd_arrays(
         [1.0, 1.0 / rate, 1.0, mean_t],
         NAMES,
         model="pnbd",
-        n_customers=int(round(data.total)),
+        n_customers=round(data.total),
         n_patterns=data.patterns,
         scale=data.total,
         warm=warm,
@@ -204,8 +210,5 @@ def alive_trips_factor(
     if horizon <= 0:
         return np.zeros(np.broadcast(x, age).shape)
     log_q = np.log1p(horizon / (beta + age))  # -log((beta+T)/(beta+T+t))
-    if abs(s - 1.0) < 1e-9:
-        integral = log_q
-    else:
-        integral = -np.expm1(-(s - 1.0) * log_q) / (s - 1.0)
+    integral = log_q if abs(s - 1.0) < 1e-9 else -np.expm1(-(s - 1.0) * log_q) / (s - 1.0)
     return (r + x) * (beta + age) / (alpha + age) * integral

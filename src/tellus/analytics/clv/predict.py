@@ -48,9 +48,7 @@ def _pair_factors(
     return np.stack([factor(params, xf, Tv, h) for h in horizons]), row_pair
 
 
-def expected_trips(
-    summary: pl.DataFrame, trips: FitResult, horizon: float
-) -> np.ndarray:
+def expected_trips(summary: pl.DataFrame, trips: FitResult, horizon: float) -> np.ndarray:
     """Expected trips of each customer in the next ``horizon`` time units (the
     summary's unit): P(alive) times the expected trips of an alive customer."""
     p_alive_fn, factor = _check_model(trips)

@@ -70,8 +70,8 @@ def simulate_transactions(
 
     rng = np.random.default_rng(seed)
     unit_days = UNIT_DAYS[time_unit]
-    total_days = int(round(span * unit_days))
-    birth_days = int(round(birth_span * unit_days))
+    total_days = round(span * unit_days)
+    birth_days = round(birth_span * unit_days)
 
     lam = rng.gamma(r, 1.0 / alpha, n_customers)
     drop = rng.beta(a, b, n_customers)

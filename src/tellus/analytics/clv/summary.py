@@ -125,7 +125,10 @@ def summarize_transactions(
     if amount:
         aggs += [
             pl.col("_amount").sum().alias("_total"),
-            pl.col("_amount").filter(pl.col("_day") == pl.col("_first")).sum().alias("_first_total"),
+            pl.col("_amount")
+            .filter(pl.col("_day") == pl.col("_first"))
+            .sum()
+            .alias("_first_total"),
         ]
     per = calibration.group_by(customer).agg(aggs)
     cal_ord = pl.lit(cal_end, dtype=pl.Date)
@@ -231,7 +234,12 @@ def validate_summary(
 def unique_index(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sorted distinct values and each row's index among them (faster than
     ``np.unique(..., return_inverse=True)`` when few values repeat often)."""
-    if values.size and values.dtype.kind in "iu" and 0 <= values.min() and values.max() < 10_000_000:
+    if (
+        values.size
+        and values.dtype.kind in "iu"
+        and values.min() >= 0
+        and values.max() < 10_000_000
+    ):
         present = np.bincount(values) > 0
         distinct = np.flatnonzero(present)
         position = np.cumsum(present) - 1
