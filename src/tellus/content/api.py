@@ -178,7 +178,7 @@ def _details(data: ContentIn) -> ItemDetails:
     summary="Share a photo, video, story or poem",
 )
 def submit_content(
-    request: HttpRequest, data: Form[ContentIn], file: File[UploadedFile] | None = None
+    request: HttpRequest, data: Form[ContentIn], file: UploadedFile | None = File(None)
 ) -> tuple[int, Any]:
     person: Person = request.auth  # type: ignore[attr-defined]
     try:

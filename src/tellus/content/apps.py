@@ -7,8 +7,8 @@ class ContentConfig(AppConfig):
     verbose_name = _("Content")
 
     def ready(self) -> None:
-        from tellus.content import personal_data  # noqa: F401, PLC0415 (registers archive parts)
-        from tellus.people.roles import ADMIN, MARKETER, MODERATOR, grant_to_role  # noqa: PLC0415
+        from tellus.content import personal_data  # noqa: F401 (registers archive parts)
+        from tellus.people.roles import ADMIN, MARKETER, MODERATOR, grant_to_role
 
         grant_to_role(MODERATOR, "content.moderate_content", "content.view_contentitem")
         grant_to_role(

@@ -78,7 +78,7 @@ def after_cursor(items: QuerySet[ContentItem], cursor: str, order: str) -> Query
     if order == "most_viewed":
         views = int(key)
         return items.filter(Q(view_count__lt=views) | Q(view_count=views, pk__lt=pk))
-    from django.utils.dateparse import parse_datetime  # noqa: PLC0415
+    from django.utils.dateparse import parse_datetime
 
     when = parse_datetime(key)
     if when is None:

@@ -194,7 +194,7 @@ def content_submit_media(
             journey_stage=JourneyStage.ADVOCACY,
             idempotency_key=f"content:{item.pk}:submitted",
         )
-        from tellus.content.tasks import process_content_item  # noqa: PLC0415
+        from tellus.content.tasks import process_content_item
 
         item_id = item.pk
         transaction.on_commit(lambda: process_content_item.delay(item_id))
@@ -259,7 +259,7 @@ def content_delete(*, item: ContentItem) -> None:
         item.delete()
 
         def remove_files() -> None:
-            from django.core.files.storage import default_storage  # noqa: PLC0415
+            from django.core.files.storage import default_storage
 
             for file in files:
                 file.storage.delete(file.name)

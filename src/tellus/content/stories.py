@@ -39,7 +39,7 @@ ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt", "width", "height", "loading"}
 
 def render_story(markdown: str, *, author_id: int) -> str:
     """Markdown to safe HTML, with the author's own photos embedded."""
-    from tellus.content.queries import own_photo_renditions  # noqa: PLC0415
+    from tellus.content.queries import own_photo_renditions
 
     wanted = {int(m.group(2)) for m in _OWN_PHOTO.finditer(markdown)}
     photos = own_photo_renditions(author_id=author_id, item_ids=wanted) if wanted else {}

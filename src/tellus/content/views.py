@@ -99,7 +99,9 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
 def contributor(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=person_id, erased_at__isnull=True, is_active=True)
     page = Paginator(
-        queries.with_tags(queries.public_items().filter(author=person)).order_by("-published_at", "-pk"),
+        queries.with_tags(queries.public_items().filter(author=person)).order_by(
+            "-published_at", "-pk"
+        ),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     return render(request, "content/contributor.html", {"contributor": person, "page": page})
@@ -157,8 +159,9 @@ def share_link(request: HttpRequest, code: str) -> HttpResponse:
     shared = get_object_or_404(Share.objects.select_related("item"), code=code[:16])
     response = redirect("content:item", item_id=shared.item_id)
     if not is_probably_bot(request):
-        share_click(share=shared, visitor_key=visitor_key(request),
-                    day=timezone.now().date().isoformat())
+        share_click(
+            share=shared, visitor_key=visitor_key(request), day=timezone.now().date().isoformat()
+        )
         if shared.sharer_id and not request.user.is_authenticated:
             remember_credit(response, member_id=shared.sharer_id, channel=shared.channel)
     return response
@@ -179,20 +182,28 @@ def share_media(request: MemberRequest) -> HttpResponse:
         elif form.is_valid():
             try:
                 item = content_submit_media(
-                    author=request.user, upload=upload, filename=upload.name or "",
-                    size=upload.size or 0, details=form.details(),
+                    author=request.user,
+                    upload=upload,
+                    filename=upload.name or "",
+                    size=upload.size or 0,
+                    details=form.details(),
                     consents=form.cleaned_data["consents"],
-                    max_bytes=max(settings.TELLUS_MEDIA_MAX_IMAGE_BYTES,
-                                  settings.TELLUS_MEDIA_MAX_VIDEO_BYTES),
+                    max_bytes=max(
+                        settings.TELLUS_MEDIA_MAX_IMAGE_BYTES, settings.TELLUS_MEDIA_MAX_VIDEO_BYTES
+                    ),
                 )
             except ContentError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, _("Thank you! “%(title)s” is being processed.")
-                                 % {"title": item.title})
+                messages.success(
+                    request, _("Thank you! “%(title)s” is being processed.") % {"title": item.title}
+                )
                 return redirect("content:mine")
-    return render(request, "content/share_media.html", {"form": form,
-                  "max_mb": settings.TELLUS_MEDIA_MAX_IMAGE_BYTES // (1024 * 1024)})
+    return render(
+        request,
+        "content/share_media.html",
+        {"form": form, "max_mb": settings.TELLUS_MEDIA_MAX_IMAGE_BYTES // (1024 * 1024)},
+    )
 
 
 @login_required
@@ -202,14 +213,19 @@ def write(request: MemberRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             item = content_submit_text(
-                author=request.user, kind=form.cleaned_data["kind"], body=form.cleaned_data["body"],
-                details=form.details(), consents=form.cleaned_data["consents"],
+                author=request.user,
+                kind=form.cleaned_data["kind"],
+                body=form.cleaned_data["body"],
+                details=form.details(),
+                consents=form.cleaned_data["consents"],
             )
         except ContentError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("Thank you! “%(title)s” is waiting for moderation.")
-                             % {"title": item.title})
+            messages.success(
+                request,
+                _("Thank you! “%(title)s” is waiting for moderation.") % {"title": item.title},
+            )
             return redirect("content:mine")
     return render(request, "content/write.html", {"form": form})
 
@@ -221,7 +237,8 @@ def mine(request: MemberRequest) -> HttpResponse:
         item.failure_message = rejection_message(item.failure) if item.failure else ""  # type: ignore[attr-defined]
         item.notice_messages = [notice_message(n["code"]) for n in item.notices]  # type: ignore[attr-defined]
     return render(
-        request, "content/mine.html",
+        request,
+        "content/mine.html",
         {"page": page, "rights_requests": queries.pending_rights_requests(request.user)},
     )
 
@@ -240,19 +257,27 @@ def edit(request: MemberRequest, item_id: int) -> HttpResponse:
     is_text = item.kind in {ContentItem.Kind.STORY, ContentItem.Kind.POEM}
     form_class = TextItemForm if is_text else ItemDetailsForm
     initial = {
-        "title": item.title, "caption": item.caption, "language": item.language,
-        "taken_on": item.taken_on, "tags": ", ".join(t.name for t in item.tags.all()),
+        "title": item.title,
+        "caption": item.caption,
+        "language": item.language,
+        "taken_on": item.taken_on,
+        "tags": ", ".join(t.name for t in item.tags.all()),
         "place": item.place.slug if item.place else None,
         "initiative": item.initiative.slug if item.initiative else None,
         "latitude": item.latitude if item.location_source == "map" else None,
         "longitude": item.longitude if item.location_source == "map" else None,
-        "consents": sorted(queries.allowed_purposes(item)), "kind": item.kind, "body": item.body,
+        "consents": sorted(queries.allowed_purposes(item)),
+        "kind": item.kind,
+        "body": item.body,
     }
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            content_update(item=item, details=form.details(),
-                           body=form.cleaned_data.get("body") if is_text else None)
+            content_update(
+                item=item,
+                details=form.details(),
+                body=form.cleaned_data.get("body") if is_text else None,
+            )
             content_set_consents(item=item, purposes=form.cleaned_data["consents"])
         except ContentError as exc:
             form.add_error(None, exc.message)
@@ -281,6 +306,7 @@ def answer_rights_request(request: MemberRequest, request_id: int) -> HttpRespon
     )
     accept = request.POST.get("answer") == "accept"
     rights_request_answer(request=rights, accept=accept)
-    messages.success(request, _("Your answer is recorded.") if accept
-                     else _("You declined. Nothing changes."))
+    messages.success(
+        request, _("Your answer is recorded.") if accept else _("You declined. Nothing changes.")
+    )
     return redirect("content:mine")

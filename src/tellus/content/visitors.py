@@ -26,7 +26,11 @@ def visitor_key(request: HttpRequest) -> str:
     """A daily, salted hash of address and browser: counts a visitor once, stores no address."""
     day = timezone.now().date().isoformat()
     raw = "|".join(
-        [settings.SECRET_KEY, day, request.META.get("REMOTE_ADDR", ""),
-         request.headers.get("User-Agent", "")[:300]]
+        [
+            settings.SECRET_KEY,
+            day,
+            request.META.get("REMOTE_ADDR", ""),
+            request.headers.get("User-Agent", "")[:300],
+        ]
     )
     return hashlib.sha256(raw.encode()).hexdigest()[:32]

@@ -23,7 +23,11 @@ MAX_AGE = 30 * 24 * 3600  # the attribution window: 30 days from the click
 
 def remember_credit(response: HttpResponse, *, member_id: int, channel: str) -> None:
     response.set_signed_cookie(
-        COOKIE, f"{member_id}:{channel}", salt=SALT, max_age=MAX_AGE, httponly=True,
+        COOKIE,
+        f"{member_id}:{channel}",
+        salt=SALT,
+        max_age=MAX_AGE,
+        httponly=True,
         samesite="Lax",
     )
 
