@@ -82,10 +82,10 @@ def check_positions(lon: FloatArray, lat: FloatArray) -> None:
         raise ValueError("lon and lat must be finite numbers (no NaN or infinity)")
     if lon.size and (lon.min() < -180.0 or lon.max() > 180.0):
         bad = lon[(lon < -180.0) | (lon > 180.0)][0]
-        raise ValueError(f"longitude {bad!r} is outside -180..180")
+        raise ValueError(f"longitude {float(bad)!r} is outside -180..180")
     if lat.size and (lat.min() < -90.0 or lat.max() > 90.0):
         bad = lat[(lat < -90.0) | (lat > 90.0)][0]
-        raise ValueError(f"latitude {bad!r} is outside -90..90")
+        raise ValueError(f"latitude {float(bad)!r} is outside -90..90")
 
 
 def _real(value: Any, name: str) -> float:

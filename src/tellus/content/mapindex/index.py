@@ -187,11 +187,15 @@ class MapIndex:
             zooms=zooms,
         )
         n = id_arr.size
+        # The etag hashes the points in id order: the same points give the same etag.
+        order = np.argsort(hierarchy.ids[:n], kind="stable")
         digest = hashlib.blake2b(digest_size=16)
         digest.update(json.dumps(opts.__dict__, sort_keys=True).encode())
         for arr in (hierarchy.ids[:n], hierarchy.lon[:n], hierarchy.lat[:n]):
-            digest.update(np.ascontiguousarray(arr).tobytes())
-        return cls(opts, hierarchy, digest.hexdigest(), _Delta())
+            digest.update(arr[order].tobytes())
+        index = cls(opts, hierarchy, digest.hexdigest(), _Delta())
+        index._id_order = (hierarchy.ids[:n][order], order)
+        return index
 
     # ------------------------------------------------------------ properties
 
@@ -384,7 +388,7 @@ class MapIndex:
         y_min: float,
         y_max: float,
     ) -> MapView:
-        h, d, n, opts = self._h, self._delta, self._n, self._options
+        h, d, opts = self._h, self._delta, self._options
         merge = level <= opts.max_zoom and d.add_ids.size > 0
         r = opts.radius_at(level) if merge else 0.0
         # Look a radius further out: a cluster just outside may take a point inside.
@@ -453,19 +457,19 @@ class MapIndex:
         lat = np.where(changed, y_to_lat(y), lat)
 
         inside = _in_ranges(x, y, ranges, y_min, y_max)
-        cl = inside & is_cluster
-        pt = inside & ~is_cluster
+        show_c = inside & is_cluster
+        show_p = inside & ~is_cluster
         a_in = _in_ranges(ax, ay, ranges, y_min, y_max)
         return MapView(
             zoom=z,
-            cluster_ids=ids[cl],
-            cluster_counts=count[cl],
-            cluster_lon=lon[cl],
-            cluster_lat=lat[cl],
-            cluster_expansion_zoom=h.expansion[items[cl]],
-            point_ids=np.concatenate([ids[pt], a_ids[a_in]]),
-            point_lon=np.concatenate([lon[pt], a_lon[a_in]]),
-            point_lat=np.concatenate([lat[pt], a_lat[a_in]]),
+            cluster_ids=ids[show_c],
+            cluster_counts=count[show_c],
+            cluster_lon=lon[show_c],
+            cluster_lat=lat[show_c],
+            cluster_expansion_zoom=h.expansion[items[show_c]],
+            point_ids=np.concatenate([ids[show_p], a_ids[a_in]]),
+            point_lon=np.concatenate([lon[show_p], a_lon[a_in]]),
+            point_lat=np.concatenate([lat[show_p], a_lat[a_in]]),
         )
 
     # ----------------------------------------------------------- serialising
