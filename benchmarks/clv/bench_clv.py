@@ -174,7 +174,7 @@ def main() -> None:
             "lifetimes": lt_fit,
             **({"pymc": pm_fit} if pm_fit else {}),
         }
-        for name, result in params_at[n].items():
+        for result in params_at[n].values():
             result["ll"] = accuracy(result, summary)
         print(
             f"fit alone: ours {t_ours:.2f} s, lifetimes {t_lt:.2f} s, PyMC-Marketing "
@@ -228,7 +228,7 @@ def main() -> None:
         )
 
         # 3. Our stages.
-        wall, peak, text = run(
+        _, peak, text = run(
             [
                 str(OURS_PY),
                 str(HERE / "ours_stages.py"),
