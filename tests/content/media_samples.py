@@ -33,7 +33,7 @@ def photo(width: int = 640, height: int = 480, seed: int = 0) -> Image.Image:
         ),
         dtype=np.int16,
     )
-    noisy = soft + rng.normal(0, 6, soft.shape).astype(np.int16)
+    noisy = soft + rng.integers(-9, 10, soft.shape, dtype=np.int16)
     return Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))
 
 
@@ -158,20 +158,32 @@ def video(
                     container.mux(packet)
             for packet in stream.encode():
                 container.mux(packet)
-            return out.getvalue()
-        vstream: Any = container.add_stream(codec, rate=fps)
-        vstream.width, vstream.height = width, height
-        vstream.pix_fmt = "yuv420p"
-        if rotation is not None:
-            vstream.set_display_rotation(rotation)
-        for index in range(round(seconds * fps)):
-            pixels = np.zeros((height, width, 3), dtype=np.uint8)
-            pixels[:, :, 1] = np.linspace(0, 200, width, dtype=np.uint8)[None, :]
-            pixels[:, :, 2] = (index * 10) % 255
-            pixels[:, : width // 4] = 255
-            picture = av.VideoFrame.from_ndarray(pixels, format="rgb24")
-            for packet in vstream.encode(picture):
-                container.mux(packet)
-        for packet in vstream.encode():
-            container.mux(packet)
+        else:
+            _encode_video(container, codec, fps, width, height, seconds, rotation)
     return out.getvalue()
+
+
+def _encode_video(
+    container: Any,
+    codec: str,
+    fps: int,
+    width: int,
+    height: int,
+    seconds: float,
+    rotation: int | None,
+) -> None:
+    vstream: Any = container.add_stream(codec, rate=fps)
+    vstream.width, vstream.height = width, height
+    vstream.pix_fmt = "yuv420p"
+    if rotation is not None:
+        vstream.set_display_rotation(rotation)
+    for index in range(round(seconds * fps)):
+        pixels = np.zeros((height, width, 3), dtype=np.uint8)
+        pixels[:, :, 1] = np.linspace(0, 200, width, dtype=np.uint8)[None, :]
+        pixels[:, :, 2] = (index * 10) % 255
+        pixels[:, : width // 4] = 255
+        picture = av.VideoFrame.from_ndarray(pixels, format="rgb24")
+        for packet in vstream.encode(picture):
+            container.mux(packet)
+    for packet in vstream.encode():
+        container.mux(packet)

@@ -39,6 +39,8 @@ NOT_PHOTO_FLAGS = frozenset(
 WATERMARK_FLAGS = frozenset({"names_rights_holder", "corner_overlay", "alpha_photo"})
 
 _HASH_SIZE = 8
+#: Width of the picture the flags are computed on (pass one at most this wide).
+_SAMPLE_WIDTH = 640
 _HASH_INPUT = 32
 
 
@@ -87,8 +89,9 @@ def oddity_flags(
 ) -> frozenset[str]:
     """Heuristic flags for a moderator (see the module docstring for the codes).
 
-    ``img`` is a decoded, oriented picture (a rendition of a few hundred
-    pixels is enough and faster); ``original_size`` is the upload's size.
+    ``img`` is the decoded, oriented picture, ideally resized to 640 pixels
+    wide (the thresholds are set for that scale); ``original_size`` is the
+    upload's size.
     """
     flags: set[str] = set()
     width, height = original_size
@@ -97,15 +100,21 @@ def oddity_flags(
     if max(width, height) > 4 * min(width, height):
         flags.add("extreme_aspect")
 
-    sample = img.copy()
-    sample.thumbnail((256, 256), Image.Resampling.BOX)
+    sample = img
+    if img.width > _SAMPLE_WIDTH:
+        height = max(1, round(img.height * _SAMPLE_WIDTH / img.width))
+        sample = img.resize((_SAMPLE_WIDTH, height), Image.Resampling.LANCZOS)
     rgb = np.asarray(sample.convert("RGB"), dtype=np.uint8)
-    small = np.asarray(sample.convert("RGB").resize((64, 64), Image.Resampling.NEAREST))
-    colours = len(np.unique(small.reshape(-1, 3) // 4, axis=0))
-    if colours < 48:
+    # Colours at 16 levels a channel that cover at least 1/5000 of the
+    # picture (so that JPEG's fringes do not count): a photo has hundreds.
+    levels = (rgb >> 4).astype(np.int32)
+    packed = (levels[..., 0] << 8) | (levels[..., 1] << 4) | levels[..., 2]
+    counts = np.bincount(packed.ravel(), minlength=4096)
+    colours = int((counts * 5000 >= packed.size).sum())
+    if colours < 32:
         flags.add("few_colours")
     flat = _flat_fraction(rgb)
-    if flat > 0.5:
+    if flat > 0.4:
         flags.add("flat_areas")
     if source_format == "PNG" and not has_camera_metadata and flat > 0.25:
         flags.add("screenshot_like")
@@ -114,7 +123,7 @@ def oddity_flags(
         flags.add("names_rights_holder")
     if _corner_overlay(np.asarray(sample.convert("L"), dtype=np.float32)):
         flags.add("corner_overlay")
-    if "A" in img.mode and colours >= 48:
+    if "A" in img.mode and colours >= 32:
         alpha = np.asarray(img.getchannel("A"))
         if alpha.min() < 250:
             flags.add("alpha_photo")
@@ -122,11 +131,15 @@ def oddity_flags(
 
 
 def _flat_fraction(rgb: NDArray[np.uint8]) -> float:
-    """Share of 8 x 8 blocks whose pixels are all (nearly) one colour."""
-    h, w = (rgb.shape[0] // 8) * 8, (rgb.shape[1] // 8) * 8
+    """Share of 4 x 4 blocks whose pixels are all one colour (to within 2 levels).
+
+    Graphics keep exact flat areas after downscaling; a photo's noise and
+    gradients, even a clear sky's, do not.
+    """
+    h, w = (rgb.shape[0] // 4) * 4, (rgb.shape[1] // 4) * 4
     if h == 0 or w == 0:
         return 1.0
-    blocks = rgb[:h, :w].astype(np.int16).reshape(h // 8, 8, w // 8, 8, 3)
+    blocks = rgb[:h, :w].astype(np.int16).reshape(h // 4, 4, w // 4, 4, 3)
     spread = blocks.max(axis=(1, 3)) - blocks.min(axis=(1, 3))
     return float((spread.max(axis=-1) <= 2).mean())
 
@@ -142,7 +155,7 @@ def _corner_overlay(grey: NDArray[np.float32]) -> bool:
         return False
     gx = np.abs(np.diff(grey, axis=1))[:-1, :]
     gy = np.abs(np.diff(grey, axis=0))[:, :-1]
-    strong = np.maximum(gx, gy) > 80
+    strong = np.maximum(gx, gy) > 40
     overall = float(strong.mean())
     ch, cw = max(8, h // 6), max(8, w // 4)
     corners = (
@@ -152,4 +165,4 @@ def _corner_overlay(grey: NDArray[np.float32]) -> bool:
         strong[-ch:, -cw:],
     )
     busiest = max(float(c.mean()) for c in corners)
-    return busiest > 0.04 and busiest > 4 * overall
+    return busiest > 0.03 and busiest > 4 * overall

@@ -122,7 +122,7 @@ def decode_image(
             notices=tuple(notices),
             frames=frames,
         )
-    small = resized(largest, min(largest.width, 320))
+    small = resized(largest, min(largest.width, 640), aspect)
     flags = oddity_flags(
         small,
         original_size=(width, height),

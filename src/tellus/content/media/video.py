@@ -77,7 +77,7 @@ def decode_video(
     display_w, display_h = poster.size
     target = rendition_widths_for(display_w, limits.rendition_widths)
     renditions = make_renditions(resized(poster, target[-1]), target, quality=limits.webp_quality)
-    small = resized(poster, min(display_w, 320))
+    small = resized(poster, min(display_w, 640))
     return ProcessedMedia(
         format=fmt,
         width=display_w,
