@@ -94,7 +94,7 @@ def reference_levels(ids, lon, lat, opts: ClusterOptions) -> dict[int, list[dict
     levels = {opts.max_zoom + 1: cur}
     for z in range(opts.max_zoom, opts.min_zoom - 1, -1):
         r = opts.radius / (opts.tile_size * 2.0**z)
-        scale = 16 / r
+        scale = 4 / r  # pool cells a quarter of the radius wide
         cells: dict[tuple[int, int], list[dict]] = {}
         for item in cur:
             cells.setdefault(
