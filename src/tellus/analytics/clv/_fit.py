@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.optimize import minimize
 
 from tellus.analytics.validation import AnalyticsInputError
 
@@ -90,6 +89,8 @@ def _fd_hessian(objective: Objective, theta: np.ndarray) -> np.ndarray:
 def _quasi_newton(
     objective: Objective, u0: np.ndarray, scale: float, *, rough: bool = False
 ) -> np.ndarray:
+    from scipy.optimize import minimize  # imported here: it is slow to import, and rarely needed
+
     def in_logs(u: np.ndarray) -> tuple[float, np.ndarray]:
         theta = np.exp(u)
         value, grad, _ = objective(theta, False)
@@ -112,45 +113,16 @@ def _quasi_newton(
     return np.asarray(result.x, dtype=float)
 
 
-def maximise(
-    objective: Objective,
-    start: Sequence[float],
-    names: Sequence[str],
+def _newton(
+    counted: Objective,
+    u: np.ndarray,
     *,
     model: str,
-    n_customers: int,
-    n_patterns: int,
-    scale: float,
-    warm: Objective | None = None,
-    warm_scale: float = 1.0,
-    time_unit: str | None = None,
-    on_step: Callable[[str], None] | None = None,
-) -> FitResult:
-    """Minimise ``objective`` (negative log-likelihood, gradient and optionally
-    Hessian, all in natural parameters) from ``start``.
-
-    ``scale`` (the total weight) keeps tolerances independent of the number of
-    customers; ``warm`` is the same objective on a subsample, fitted first.
-    """
-    start_arr = np.asarray(start, dtype=float)
-    if start_arr.shape != (len(names),) or not np.all(start_arr > 0):
-        raise AnalyticsInputError("start values must be positive, one per parameter")
-    calls = 0
-
-    def counted(theta: np.ndarray, want: bool) -> tuple[float, np.ndarray, np.ndarray | None]:
-        nonlocal calls
-        calls += 1
-        return objective(theta, want)
-
-    u = np.log(start_arr)
-    if warm is not None:
-        u = _quasi_newton(warm, u, warm_scale, rough=True)
-        if on_step:
-            on_step("subsample fitted")
-    else:
-        u = _quasi_newton(counted, u, scale)
-        if on_step:
-            on_step("quasi-Newton done")
+    on_step: Callable[[str], None] | None,
+    max_steps: int = 50,
+) -> tuple[np.ndarray, float, np.ndarray, np.ndarray, bool]:
+    """Newton's method in log-parameters with a backtracking line search, and
+    Levenberg damping where the Hessian is not positive definite."""
 
     def evaluate(u: np.ndarray, want: bool) -> tuple[float, np.ndarray, np.ndarray | None]:
         theta = np.exp(u)
@@ -166,22 +138,23 @@ def maximise(
         return value, g_u, h_u
 
     value, g_u, h_u = evaluate(u, True)
-    if not math.isfinite(value):
+    if not math.isfinite(value) or h_u is None:
         raise FitError(f"{model}: the likelihood is not finite at the optimiser's start")
     converged = False
-    for _ in range(50):
-        assert h_u is not None
+    for _ in range(max_steps):
         damping = 0.0
         step = None
-        for _attempt in range(30):
+        for _attempt in range(40):
             try:
                 chol = np.linalg.cholesky(h_u + damping * np.eye(u.size))
                 step = -np.linalg.solve(chol.T, np.linalg.solve(chol, g_u))
                 break
             except np.linalg.LinAlgError:
-                damping = max(1e-8 * abs(value), 10 * damping)
+                damping = max(1e-8 * max(abs(value), 1.0), 10 * damping)
         if step is None or not np.all(np.isfinite(step)):
             break
+        # Never move a log-parameter by more than 2 (a factor of 7) in one step.
+        step *= min(1.0, 2.0 / max(float(np.max(np.abs(step))), 1e-300))
         shrink = 1.0
         accepted = False
         while shrink > 1e-6:
@@ -197,17 +170,82 @@ def maximise(
             break
         decrement = -float(np.dot(g_u, step))
         u = trial
-        value, g_u, h_u = evaluate(u, True)
+        value, g_u, h_new = evaluate(u, True)
+        assert h_new is not None
+        h_u = h_new
         if on_step:
             on_step(f"Newton step, log-likelihood {-value:,.6f}")
         # Newton converges quadratically: once a full step gained less than 1e-9
         # in log-likelihood (or moved no parameter by 1e-9), the next gains nothing.
-        if (shrink == 1.0 and decrement < 1e-9) or np.max(np.abs(shrink * step)) < 1e-9:
+        if (damping == 0.0 and shrink == 1.0 and decrement < 1e-9) or np.max(
+            np.abs(shrink * step)
+        ) < 1e-9:
             converged = True
             break
+    return u, value, g_u, h_u, converged
 
+
+def _first_pass(
+    objective: Objective, u: np.ndarray, scale: float, model: str, analytic_hessian: bool
+) -> np.ndarray:
+    if analytic_hessian:
+        try:
+            found, _, _, _, converged = _newton(objective, u, model=model, on_step=None)
+            if converged:
+                return found
+        except FitError:
+            pass
+    return _quasi_newton(objective, u, scale, rough=True)
+
+
+def maximise(
+    objective: Objective,
+    start: Sequence[float],
+    names: Sequence[str],
+    *,
+    model: str,
+    n_customers: int,
+    n_patterns: int,
+    scale: float,
+    warm: Objective | None = None,
+    warm_scale: float = 1.0,
+    time_unit: str | None = None,
+    on_step: Callable[[str], None] | None = None,
+    analytic_hessian: bool = False,
+) -> FitResult:
+    """Minimise ``objective`` (negative log-likelihood, gradient and optionally
+    Hessian, all in natural parameters) from ``start``.
+
+    ``scale`` (the total weight) keeps tolerances independent of the number of
+    customers; ``warm`` is the same objective on a subsample, fitted first.
+    With ``analytic_hessian``, Newton's method runs from the start (a Hessian
+    costs little more than a gradient); otherwise a quasi-Newton fit comes first.
+    """
+    start_arr = np.asarray(start, dtype=float)
+    if start_arr.shape != (len(names),) or not np.all(start_arr > 0):
+        raise AnalyticsInputError("start values must be positive, one per parameter")
+    calls = 0
+
+    def counted(theta: np.ndarray, want: bool) -> tuple[float, np.ndarray, np.ndarray | None]:
+        nonlocal calls
+        calls += 1
+        return objective(theta, want)
+
+    u = np.log(start_arr)
+    if warm is not None:
+        # A fit on a subsample brings Newton's method on all data within a few steps.
+        u = _first_pass(warm, u, warm_scale, model, analytic_hessian)
+        if on_step:
+            on_step("subsample fitted")
+    elif not analytic_hessian:
+        u = _quasi_newton(counted, u, scale)
+        if on_step:
+            on_step("quasi-Newton done")
+    u, value, g_u, h_u, converged = _newton(counted, u, model=model, on_step=on_step)
+    if not converged and analytic_hessian:
+        u = _quasi_newton(counted, u, scale)
+        u, value, g_u, h_u, converged = _newton(counted, u, model=model, on_step=on_step)
     theta = np.exp(u)
-    assert h_u is not None
     # The natural-parameter Hessian from the log-parameter one (chain rule).
     hess = (h_u - np.diag(g_u)) / np.outer(theta, theta)
     try:

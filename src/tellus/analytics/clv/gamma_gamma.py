@@ -47,8 +47,8 @@ def _prepare(x: np.ndarray, m: np.ndarray, w: np.ndarray) -> _Data:
         w_x=np.bincount(xi, weights=w, minlength=xf.size),
         xm=x * m,
         w=w,
-        const_p=float(np.dot(w, x * (log_m + np.log(x)))),
-        const=float(-np.dot(w, log_m)),
+        const_p=float(np.einsum("i,i->", w, x * (log_m + np.log(x)))),
+        const=float(-np.einsum("i,i->", w, log_m)),
         total=float(w.sum()),
     )
 
@@ -65,8 +65,9 @@ def _objective(
         denom = gam + d.xm
         log_den = np.log(denom)
         inv = 1.0 / denom
+        w_inv = d.w * inv
         lden_x = np.bincount(d.xi, weights=d.w * log_den, minlength=xu.size)
-        inv_x = np.bincount(d.xi, weights=d.w * inv, minlength=xu.size)
+        inv_x = np.bincount(d.xi, weights=w_inv, minlength=xu.size)
         ll = (
             np.dot(wx, gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(gam))
             + p * d.const_p
@@ -84,7 +85,7 @@ def _objective(
             return np.inf, np.zeros(3), None
         if not want_hessian:
             return -float(ll), -g, None
-        inv2_x = np.bincount(d.xi, weights=d.w * inv * inv, minlength=xu.size)
+        inv2_x = np.bincount(d.xi, weights=w_inv * inv, minlength=xu.size)
         t_pq = polygamma(1, px + q)
         h = np.empty((3, 3))
         h[0, 0] = np.dot(wx * xu * xu, t_pq - polygamma(1, px))
@@ -132,6 +133,7 @@ def fit_gamma_gamma_arrays(
         warm=warm,
         warm_scale=warm_scale,
         on_step=on_step,
+        analytic_hessian=True,
     )
 
 

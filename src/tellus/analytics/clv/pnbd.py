@@ -127,8 +127,8 @@ def _objective(
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             ll, grad, _, _ = _per_row(theta, d.x, d.tx, d.T, True)
         assert grad is not None
-        total = float(np.dot(d.w, ll))
-        g = grad @ d.w
+        total = float(np.einsum("i,i->", d.w, ll))
+        g = np.einsum("ki,i->k", grad, d.w)
         if not np.isfinite(total) or not np.all(np.isfinite(g)):
             return np.inf, np.zeros(4), None
         return -total, -g, None
