@@ -383,6 +383,10 @@ def test_an_empty_map_and_a_single_point():
     one = MapIndex.build([5], [1.0], [2.0])
     for zoom in (0, 10, 20):
         assert world_view(one, zoom).point_ids.tolist() == [5]
+    first = empty.with_changes(upsert_ids=[9], upsert_lon=[3.0], upsert_lat=[4.0])
+    assert world_view(first, 2).point_ids.tolist() == [9]
+    assert world_view(first.compacted(), 2).point_ids.tolist() == [9]
+    assert len(world_view(one.with_changes(remove_ids=[5]), 2)) == 0
 
 
 def test_a_restricted_zoom_range():

@@ -20,16 +20,16 @@ packages (cell ids, not marker clustering: no centroids, expansion zooms or
 hierarchy). None fits, so this is written on NumPy and SciPy's k-d tree.
 
 The algorithm: supercluster's greedy grouping, made vectorised. At each zoom,
-from the top, the items of the zoom above are pooled in tiny grid cells,
-neighbours within the radius are found with ``scipy.spatial.cKDTree``, seeds
-are chosen greedily by a hash of the ids in parallel rounds (the same result
-as the sequential greedy pass), every other item joins its best seed, and
-clusters get count-weighted centroids. Each zoom's items are kept sorted by
-(row of a quarter tile, x), so a view is a few binary searches and one
-gather. Points are stored in depth-first order of the hierarchy, so a
-cluster's points are one contiguous range; removing points is then answered at
-query time by binary search, and added points join the nearest cluster: an
-overlay until the next rebuild.
+from the top, the items of the zoom above are pooled in grid cells a quarter
+of the radius wide, neighbours within the radius are found with
+``scipy.spatial.cKDTree``, seeds are chosen greedily by a hash of the ids in
+parallel rounds (the same result as the sequential greedy pass), every other
+item joins its best seed, and clusters get count-weighted centroids. Each
+zoom's items are kept sorted by (row of a quarter tile, x), so a view is a few
+binary searches and one gather. Points are stored in depth-first order of the
+hierarchy, so a cluster's points are one contiguous range; removing points is
+then answered at query time by binary search, and added points join the
+nearest cluster: an overlay until the next rebuild.
 """
 
 from ._geo import MAX_POINT_ID
