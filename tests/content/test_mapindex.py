@@ -568,7 +568,11 @@ def test_anything_but_an_index_is_refused_on_load(mixed):
     np.save(one_array, np.arange(3))
     meta = json.loads(np.load(io.BytesIO(blob))["meta"].tobytes())
     future = np.frombuffer(json.dumps({**meta, "version": 99}).encode(), dtype=np.uint8)
+    squeezed = io.BytesIO()
+    with np.load(io.BytesIO(blob)) as npz:
+        np.savez_compressed(squeezed, **{name: npz[name] for name in npz.files})
     bad = [
+        squeezed.getvalue(),  # a compressed member could be a decompression bomb
         b"",
         b"not an index",
         blob[: len(blob) // 2],

@@ -499,8 +499,14 @@ class MapIndex:
         """Load an index made by :meth:`to_bytes`; anything else is refused with ValueError."""
         if not isinstance(data, bytes | bytearray | memoryview):
             raise ValueError(f"a map index is bytes, got {type(data).__name__}")
+        raw = bytes(data)
         try:
-            loaded = np.load(io.BytesIO(bytes(data)), allow_pickle=False)
+            # Stored members only, none larger than the blob: no decompression bomb.
+            with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+                for info in archive.infolist():
+                    if info.compress_type != zipfile.ZIP_STORED or info.file_size > len(raw):
+                        raise ValueError(f"{info.filename} is compressed or oversized")
+            loaded = np.load(io.BytesIO(raw), allow_pickle=False)
             if not isinstance(loaded, np.lib.npyio.NpzFile):
                 raise ValueError("it holds a single array, not an index")
             with loaded as npz:
