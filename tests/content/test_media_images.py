@@ -80,12 +80,13 @@ def test_renditions_carry_no_exif_xmp_profile_or_comment():
     assert b"Exif" not in placeholder and b"<script" not in placeholder
 
 
-def test_exif_orientation_is_applied():
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "HEIF"])
+def test_exif_orientation_is_applied(fmt):
     # Stored landscape with a red top row band; orientation 6 means "rotate 90 clockwise".
     stored = Image.new("RGB", (300, 200), "blue")
     stored.paste((255, 0, 0), (0, 0, 300, 40))
-    jpeg = encode(stored, quality=95, exif=exif_bytes([(0x0112, SHORT, [6])]))
-    result = process_media(jpeg)
+    data = encode(stored, fmt, quality=95, exif=exif_bytes([(0x0112, SHORT, [6])]))
+    result = process_media(data)
     assert (result.width, result.height) == (200, 300)
     shown = np.asarray(_open(result.renditions[-1].data).convert("RGB"), dtype=int)
     assert shown.shape[:2] == (300, 200)

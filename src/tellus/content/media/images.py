@@ -4,7 +4,8 @@ Order matters for safety: the pixel cap (width x height x frames, ours, with
 frames counted) is checked from the header before any pixel is decoded;
 Pillow is told the one format the bytes were sniffed as, so no other decoder
 is ever tried; ``LOAD_TRUNCATED_IMAGES`` stays False, so a truncated file is
-refused (a JPEG that only lacks its end marker decodes fully and is kept).
+refused, even a JPEG that only lacks its end marker (it did not decode
+fully, and cameras and phones never write one).
 Public files are rebuilt from pixels, so a JPEG comment, EXIF, XMP or a
 colour profile never reaches them; colours are converted to sRGB first.
 
@@ -97,6 +98,8 @@ def decode_image(
                 oriented = ImageOps.exif_transpose(img)
         except _DECODE_ERRORS:
             oriented = img  # orientation was unreadable: keep the picture as stored
+            width, height = stored_size
+            target = rendition_widths_for(width, limits.rendition_widths)
         picture = normalise_mode(oriented)
     finally:
         img.close()

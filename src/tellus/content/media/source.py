@@ -8,8 +8,8 @@ limit, so that a 2 GB upload never sits in memory.
 
 from __future__ import annotations
 
+import io
 import os
-import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,8 +51,6 @@ def open_source(
         data = bytes(source)
         if len(data) > limits.max_bytes:
             raise too_big(len(data), limits.max_bytes)
-        import io
-
         yield io.BytesIO(data), len(data)
         return
     if isinstance(source, str | os.PathLike):
@@ -91,12 +89,3 @@ def _seekable(fp: BinaryIO) -> bool:
         return bool(fp.seekable())
     except (AttributeError, ValueError, OSError):
         return False
-
-
-def copy_to_temp(fp: BinaryIO, suffix: str) -> tempfile._TemporaryFileWrapper[bytes]:
-    """A named copy of ``fp``, for decoders that want a path."""
-    tmp = tempfile.NamedTemporaryFile(suffix=suffix)  # noqa: SIM115 - the caller closes it
-    fp.seek(0)
-    shutil.copyfileobj(fp, tmp, _CHUNK)
-    tmp.flush()
-    return tmp
