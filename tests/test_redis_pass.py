@@ -13,6 +13,8 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -31,7 +33,9 @@ from tellus.people.models import Person
 pytestmark = pytest.mark.redis
 
 REDIS_URL = os.environ.get("TELLUS_TEST_REDIS_URL", "")
-WORKER_TIMEOUT_S = 30.0
+# Generous: on a loaded 2-core machine a worker takes 10-20 s to import Django and connect.
+WORKER_START_TIMEOUT_S = 60.0
+EVENT_TIMEOUT_S = 30.0
 
 
 @pytest.fixture(autouse=True)
@@ -134,11 +138,22 @@ def _database_url_of_test_database() -> str:
     return f"postgres://{auth}{host}{port}/{quote(str(db['NAME']), safe='')}"
 
 
+@dataclass
+class Worker:
+    node: str
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")[-4000:]
+
+
 @pytest.fixture
-def celery_worker() -> Iterator[str]:
-    """A real `celery worker` process on the test database; yields its node name."""
+def celery_worker(tmp_path: Path) -> Iterator[Worker]:
+    """A real `celery worker` process on the test database, stopped by its pid afterwards."""
     database_url = _database_url_of_test_database()
-    node = f"tellus-test-{uuid.uuid4().hex[:8]}@localhost"
+    worker = Worker(
+        node=f"tellus-test-{uuid.uuid4().hex[:8]}@localhost", log=tmp_path / "worker.log"
+    )
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tellus.config.test_settings",
@@ -146,50 +161,36 @@ def celery_worker() -> Iterator[str]:
         "TELLUS_TEST_DATABASE_URL": database_url,
     }
     celery_app.control.purge()  # jobs left from an interrupted run would run against this DB
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "tellus.config",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-            "-n",
-            node,
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    command = [
+        sys.executable, "-m", "celery", "-A", "tellus.config", "worker", "--pool=solo",
+        "--loglevel=WARNING", "--without-heartbeat", "--without-mingle", "--without-gossip",
+        "-n", worker.node,
+    ]  # fmt: skip
+    with worker.log.open("w") as log:
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + WORKER_TIMEOUT_S
-        while not celery_app.control.ping(destination=[node], timeout=0.5):
-            if worker.poll() is not None:
-                output = worker.stdout.read() if worker.stdout else ""
-                pytest.fail(f"The Celery worker exited ({worker.returncode}):\n{output}")
+        deadline = time.monotonic() + WORKER_START_TIMEOUT_S
+        while not celery_app.control.ping(destination=[worker.node], timeout=0.5):
+            if process.poll() is not None:
+                pytest.fail(f"The Celery worker exited ({process.returncode}):\n{worker.output()}")
             if time.monotonic() > deadline:
-                pytest.fail(f"The Celery worker did not answer within {WORKER_TIMEOUT_S:.0f} s")
-        yield node
+                pytest.fail(
+                    f"The Celery worker did not answer within {WORKER_START_TIMEOUT_S:.0f} s:\n"
+                    + worker.output()
+                )
+        yield worker
     finally:
-        worker.terminate()
+        process.terminate()
         try:
-            worker.wait(timeout=10)
+            process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
-        if worker.stdout:
-            worker.stdout.close()
+            process.kill()
+            process.wait()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_records_an_event_enqueued_after_commit(
-    member: Person, celery_worker: str
+    member: Person, celery_worker: Worker
 ) -> None:
     assert not settings.CELERY_TASK_ALWAYS_EAGER
     key = f"redis-pass-{uuid.uuid4().hex}"
@@ -203,10 +204,13 @@ def test_a_real_worker_records_an_event_enqueued_after_commit(
         # Not yet committed: nothing is enqueued, nothing recorded.
         assert not Event.objects.filter(idempotency_key=key).exists()
 
-    deadline = time.monotonic() + WORKER_TIMEOUT_S
+    deadline = time.monotonic() + EVENT_TIMEOUT_S
     while not Event.objects.filter(idempotency_key=key).exists():
         if time.monotonic() > deadline:
-            pytest.fail(f"The worker recorded no event within {WORKER_TIMEOUT_S:.0f} s")
+            pytest.fail(
+                f"The worker recorded no event within {EVENT_TIMEOUT_S:.0f} s:\n"
+                + celery_worker.output()
+            )
         time.sleep(0.1)
 
     event = Event.objects.get(idempotency_key=key)
