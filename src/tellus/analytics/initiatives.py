@@ -1,11 +1,13 @@
 """Initiative effectiveness: which kinds of engagement initiative work, on which platforms.
 
-The published finding this lets a DMO test on its own visitors: task-based
-initiatives (asking for a structured contribution) raise engagement more than
-experiential ones (aiming at positive emotion), more so on platforms with
-continuous interaction and lean tools, while experiential initiatives do
-better on spot platforms (Gill, Sridhar and Grewal 2017, "Return on
-engagement initiatives", J. Marketing 81(4)).
+Task-based initiatives ask for a structured contribution; experiential ones
+aim at positive emotion (the distinction of Harmeling, Moffett, Arnold and
+Carlson 2017, "Toward a theory of customer engagement marketing", JAMS
+45(3)). The published finding a DMO can test here on its own visitors:
+task-based initiatives raise engagement more than experiential ones, more so
+on platforms with continuous interaction and lean tools, while experiential
+initiatives do better on spot platforms. Findings from other firms' customers
+need not hold for a destination's visitors, hence a test, not an assumption.
 
 Inputs (all Polars):
 
