@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "tellus.content",
     "tellus.console",
     "tellus.api",
+    "tellus.widgets",
     "tellus.site",
     "tellus.demo",
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("console/", include("tellus.console.urls")),
     path("django-admin/", admin.site.urls),
     path("api/", api.urls),
+    path("widgets/", include("tellus.widgets.urls")),
 ]
 
 if settings.TELLUS_SERVE_MEDIA:

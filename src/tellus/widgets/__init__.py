@@ -1,0 +1,1 @@
+"""Embeddable widgets: the gallery and map a DMO pastes into its own site."""
