@@ -141,11 +141,18 @@ def group_items(
     scale = POOL_DIVISIONS / radius
     kx = np.floor(x * scale).astype(np.int64)
     ky = np.floor(y * scale).astype(np.int64)
-    order = np.lexsort((ky, kx))
-    kxs, kys = kx[order], ky[order]
     first = np.empty(n, dtype=bool)
     first[:1] = True
-    first[1:] = (kxs[1:] != kxs[:-1]) | (kys[1:] != kys[:-1])
+    width = int(ky.max()) + 1 if n else 1
+    if (int(kx.max()) + 1 if n else 1) < 2**62 // width:
+        key = kx * width + ky  # one integer key sorts faster than two
+        order = np.argsort(key)
+        ks = key[order]
+        first[1:] = ks[1:] != ks[:-1]
+    else:
+        order = np.lexsort((ky, kx))
+        kxs, kys = kx[order], ky[order]
+        first[1:] = (kxs[1:] != kxs[:-1]) | (kys[1:] != kys[:-1])
     pool_sorted = np.cumsum(first) - 1
     pool = np.empty(n, dtype=np.int64)
     pool[order] = pool_sorted
@@ -174,10 +181,11 @@ def group_items(
     best = np.zeros(n_pools, dtype=np.int64)
     joins = seed[hi] & ~seed[lo]  # seeds never join, and only outrank their joiners
     np.maximum.at(best, lo[joins], prank[hi[joins]])
-    by_rank = np.argsort(prank)
+    pool_of_rank = np.zeros(int(prank.max()) + 1, dtype=np.int64)
+    pool_of_rank[prank] = np.arange(n_pools, dtype=np.int64)
     owner = np.arange(n_pools, dtype=np.int64)
     joined = ~seed & (best > 0)
-    owner[joined] = by_rank[np.searchsorted(prank[by_rank], best[joined])]
+    owner[joined] = pool_of_rank[best[joined]]
     return owner[pool]
 
 
@@ -301,7 +309,7 @@ def build_hierarchy(
     for z in range(min_zoom, max_zoom + 2):
         items = remap[levels[z]]
         keys = row_keys(all_x[items], all_y[items], z)
-        o = np.argsort(keys, kind="stable")
+        o = np.argsort(keys)
         keys_parts.append(keys[o])
         items_parts.append(items[o].astype(np.int32))
         offsets.append(offsets[-1] + items.size)
