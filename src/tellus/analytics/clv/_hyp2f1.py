@@ -112,12 +112,17 @@ def series_general(a: np.ndarray, b: np.ndarray, c: np.ndarray, z: np.ndarray) -
         aa, bb, cc, zz = a[active], b[active], c[active], z[active]
         n = 0
         while active.size:
-            t *= (aa + n) * (bb + n) / ((cc + n) * (n + 1)) * zz
+            ratio = (aa + n) * (bb + n) / ((cc + n) * (n + 1)) * zz
+            t *= ratio
             s += t
             n += 1
-            # Once n exceeds |a|, |b| and |c| the ratio is below z: bound the rest.
-            settled = (n > np.abs(aa)) & (n > np.abs(bb)) & (n > np.abs(cc))
-            done = settled & (np.abs(t) * zz / (1.0 - zz) <= TOL * np.abs(s))
+            if n % 4 and n < MAX_TERMS:
+                continue
+            # Past |a| and |b| (and with c + n > 0) the term ratio moves monotonically
+            # toward z, so the rest is bounded by a geometric series at the larger of the two.
+            settled = (n > np.abs(aa) + 1) & (n > np.abs(bb) + 1) & (cc + n > 0)
+            rho = np.maximum(np.abs(ratio), zz)
+            done = settled & (rho < 1) & (np.abs(t) * rho / (1.0 - rho) <= TOL * np.abs(s))
             if n >= MAX_TERMS:
                 done[:] = True
             if done.any():

@@ -18,7 +18,7 @@ import polars as pl
 
 from tellus.analytics.clv import bgnbd, gamma_gamma, pnbd
 from tellus.analytics.clv._fit import FitResult
-from tellus.analytics.clv.summary import UNIT_DAYS, row_groups, validate_summary
+from tellus.analytics.clv.summary import UNIT_DAYS, row_groups, unique_index, validate_summary
 from tellus.analytics.validation import AnalyticsInputError
 
 PAlive = Callable[[Mapping[str, float], np.ndarray, np.ndarray, np.ndarray], np.ndarray]
@@ -42,10 +42,24 @@ def _check_model(trips: FitResult) -> tuple[PAlive, Factor]:
 def _pair_factors(
     factor: Factor, params: Mapping[str, float], x: np.ndarray, T: np.ndarray, horizons: list[float]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The alive-trips factor at each horizon, once per distinct (frequency, T) pair."""
-    (xv, Tv), row_pair = row_groups(x.astype(np.int64), T)
-    xf = xv.astype(float)
-    return np.stack([factor(params, xf, Tv, h) for h in horizons]), row_pair
+    """The alive-trips factor at each horizon, once per distinct (frequency, T) pair;
+    returns the table (horizon by pair) and each customer's pair."""
+    x_vals, x_idx = unique_index(x.astype(np.int64))
+    t_vals, t_idx = unique_index(T)
+    cells = x_vals.size * t_vals.size
+    if cells <= 20_000_000:
+        # Few distinct values (the usual case): a dense grid, no sort of the customers.
+        key = x_idx.astype(np.int64) * t_vals.size + t_idx
+        present = np.flatnonzero(np.bincount(key, minlength=cells))
+        slot = np.zeros(cells, dtype=np.int64)
+        slot[present] = np.arange(present.size)
+        xf = x_vals[present // t_vals.size].astype(float)
+        tf = t_vals[present % t_vals.size]
+        row_pair = slot[key]
+    else:
+        (xv, tf), row_pair = row_groups(x.astype(np.int64), T)
+        xf = xv.astype(float)
+    return np.stack([factor(params, xf, tf, h) for h in horizons]), row_pair
 
 
 def expected_trips(summary: pl.DataFrame, trips: FitResult, horizon: float) -> np.ndarray:

@@ -232,8 +232,22 @@ def validate_summary(
 
 
 def unique_index(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted distinct values and each row's index among them (faster than
-    ``np.unique(..., return_inverse=True)`` when few values repeat often)."""
+    """Sorted distinct values and each row's index among them.
+
+    Durations built from dates are whole days divided by the unit (1 or 7); when
+    they are, they are indexed by counting (linear time) instead of by sorting.
+    """
+    values = np.asarray(values)
+    if values.size and values.dtype.kind == "f":
+        for scale in (1.0, 7.0):
+            whole = np.rint(values * scale)
+            if (
+                whole.min() >= 0
+                and whole.max() < 10_000_000
+                and np.array_equal(whole / scale, values)
+            ):
+                distinct, index = unique_index(whole.astype(np.int64))
+                return distinct / scale, index
     if (
         values.size
         and values.dtype.kind in "iu"
@@ -243,7 +257,7 @@ def unique_index(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         present = np.bincount(values) > 0
         distinct = np.flatnonzero(present)
         position = np.cumsum(present) - 1
-        return distinct, position[values]
+        return distinct.astype(values.dtype), position[values]
     distinct = pl.Series(values).unique().sort().to_numpy()
     return distinct, np.searchsorted(distinct, values)
 
