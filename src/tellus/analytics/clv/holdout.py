@@ -75,7 +75,7 @@ def holdout_chart_svg(
     predicted = table.get_column("predicted").to_numpy()
     if not labels:
         raise AnalyticsInputError("holdout table is empty")
-    width, height, left, right, top, bottom = 640, 400, 60, 20, 40, 50
+    width, height, left, right, top, bottom = 640, 400, 66, 20, 40, 50
     top_value = float(max(actual.max(), predicted.max(), 1e-9)) * 1.1
     n = len(labels)
 
@@ -117,6 +117,11 @@ def holdout_chart_svg(
     parts.append(
         f'<text x="{(left + width - right) / 2}" y="{height - 10}" text-anchor="middle" '
         'font-family="sans-serif" font-size="12">Repeat trips in the calibration period</text>'
+    )
+    mid = (top + height - bottom) / 2
+    parts.append(
+        f'<text x="14" y="{mid}" transform="rotate(-90 14 {mid})" text-anchor="middle" '
+        'font-family="sans-serif" font-size="12">Mean trips per customer, holdout period</text>'
     )
     for values, colour, dash, name, offset in (
         (actual, "#1f4e9c", "", "Actual", 0),
