@@ -210,3 +210,25 @@ def test_runs_as_a_process_with_progress(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "wrote 2,357 customers" in done.stderr
     assert pl.read_parquet(output).height == 2357
+
+
+def test_parquet_transactions(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    log = tmp_path / "log.parquet"
+    pl.read_csv(CDNOW, try_parse_dates=True).write_parquet(log)
+    code, out, _ = run(
+        capsys,
+        "fit",
+        "--transactions",
+        str(log),
+        "--customer",
+        "customer",
+        "--date",
+        "date",
+        "--json",
+    )
+    assert code == 0
+    assert json.loads(out)["n_customers"] == 2357
+    code, _, err = run(
+        capsys, "fit", "--transactions", str(log), "--customer", "who", "--date", "date"
+    )
+    assert code == 2 and "missing column(s) 'who'" in err

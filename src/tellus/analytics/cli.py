@@ -165,6 +165,18 @@ def _read(path: Path, columns: list[str] | None = None) -> pl.DataFrame:
     raise AnalyticsInputError(f"{path}: only .csv, .tsv and .parquet files are read")
 
 
+def _header(path: Path) -> pl.DataFrame:
+    """The file's columns, without reading its rows."""
+    if not path.is_file():
+        raise AnalyticsInputError(f"no such file: {path}")
+    try:
+        if path.suffix.lower() == ".parquet":
+            return pl.DataFrame(schema=pl.read_parquet_schema(path))
+        return pl.read_csv(path, n_rows=0, separator="\t" if path.suffix.lower() == ".tsv" else ",")
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise AnalyticsInputError(f"cannot read {path}: {exc}") from exc
+
+
 def _load_summary(args: argparse.Namespace, stage: _Stages) -> pl.DataFrame:
     if args.rfm is not None:
         for flag in ("customer", "date", "amount", "calibration_end", "observation_end"):
@@ -182,16 +194,13 @@ def _load_summary(args: argparse.Namespace, stage: _Stages) -> pl.DataFrame:
     wanted = [args.customer, args.date] + ([args.amount] if args.amount else [])
     if len(set(wanted)) != len(wanted):
         raise AnalyticsInputError("--customer, --date and --amount must name different columns")
-    header = (
-        _read(args.transactions).head(0) if args.transactions.suffix.lower() != ".parquet" else None
-    )
-    if header is not None:
-        missing = [c for c in wanted if c not in header.columns]
-        if missing:
-            raise AnalyticsInputError(
-                f"transactions: missing column(s) {', '.join(map(repr, missing))}; "
-                f"the file has {', '.join(map(repr, header.columns))}"
-            )
+    header = _header(args.transactions)
+    missing = [c for c in wanted if c not in header.columns]
+    if missing:
+        raise AnalyticsInputError(
+            f"transactions: missing column(s) {', '.join(map(repr, missing))}; "
+            f"the file has {', '.join(map(repr, header.columns))}"
+        )
     log = _read(args.transactions, wanted)
     stage("read transactions")
     if log.schema[args.date] == pl.String:
