@@ -77,6 +77,7 @@ def decode_image(
     if ImageFile.LOAD_TRUNCATED_IMAGES:
         raise RuntimeError("PIL.ImageFile.LOAD_TRUNCATED_IMAGES must stay False")
     img = _open_checked(fp, fmt, limits)
+    picture: Image.Image | None = None
     try:
         frames = _frame_count(img)
         stored_size = img.size
@@ -88,21 +89,24 @@ def decode_image(
         # Decode before reading metadata: for some formats (PNG) reading EXIF
         # decodes the image, and a decoding error must not pass as a metadata one.
         _load(img)
-        width, height = _oriented(stored_size, orientation(img))
+        turn = orientation(img)
+        width, height = _oriented(stored_size, turn)
         target = rendition_widths_for(width, limits.rendition_widths)
         metadata, notices = read_photo_metadata(img, max_text_length=limits.max_text_length)
         profile = img.info.get("icc_profile")
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # corrupt EXIF is reported as a notice
-                oriented = ImageOps.exif_transpose(img)
+                oriented = ImageOps.exif_transpose(img) if turn != 1 else img
         except _DECODE_ERRORS:
             oriented = img  # orientation was unreadable: keep the picture as stored
             width, height = stored_size
             target = rendition_widths_for(width, limits.rendition_widths)
         picture = normalise_mode(oriented)
     finally:
-        img.close()
+        # Our file object stays open for the caller; this frees the decoder.
+        if picture is not img:
+            img.close()
 
     # The colour profile is applied to the largest rendition, not the full
     # decode: the same result for a fraction of the work.
@@ -244,8 +248,11 @@ def normalise_mode(img: Image.Image) -> Image.Image:
     has_alpha = img.mode in {"RGBA", "LA", "PA", "RGBa", "La"} or (
         img.mode == "P" and "transparency" in img.info
     )
+    wanted = "RGBA" if has_alpha else "RGB"
+    if img.mode == wanted:
+        return img  # the renditions are rebuilt from pixels anyway: no copy needed
     try:
-        return img.convert("RGBA" if has_alpha else "RGB")
+        return img.convert(wanted)
     except _DECODE_ERRORS as exc:
         raise _undecodable(exc) from exc
 
