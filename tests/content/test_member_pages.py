@@ -1,4 +1,4 @@
-"""A member's own side of the content hub: share, write, see states, edit, answer rights requests."""
+"""A member's side of the content hub: share, write, see states, edit, answer rights requests."""
 
 from __future__ import annotations
 
@@ -27,15 +27,20 @@ def test_pages_need_a_login(client):
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_share_page_works_without_javascript(member_client, member, django_capture_on_commit_callbacks):
+def test_share_page_works_without_javascript(
+    member_client, member, django_capture_on_commit_callbacks
+):
     page = member_client.get("/share/").content.decode()
     assert 'type="file"' in page and "data-upload-url" in page
     data = encode(photo(400, 300, seed=9), "JPEG")
     with django_capture_on_commit_callbacks(execute=True):
         response = member_client.post(
             "/share/",
-            {"title": "Timanfaya", "consents": ["website", "print"],
-             "file": SimpleUploadedFile("t.jpg", data, content_type="image/jpeg")},
+            {
+                "title": "Timanfaya",
+                "consents": ["website", "print"],
+                "file": SimpleUploadedFile("t.jpg", data, content_type="image/jpeg"),
+            },
         )
     assert response.status_code == 302
     item = ContentItem.objects.get()
@@ -45,7 +50,10 @@ def test_share_page_works_without_javascript(member_client, member, django_captu
 def test_share_page_shows_a_clear_error_for_a_refused_file(member_client):
     response = member_client.post(
         "/share/",
-        {"title": "Doc", "file": SimpleUploadedFile("doc.jpg", b"%PDF-1.4 x", content_type="image/jpeg")},
+        {
+            "title": "Doc",
+            "file": SimpleUploadedFile("doc.jpg", b"%PDF-1.4 x", content_type="image/jpeg"),
+        },
     )
     assert response.status_code == 200
     assert "not accepted" in " ".join(response.context["form"].non_field_errors())
@@ -54,7 +62,8 @@ def test_share_page_shows_a_clear_error_for_a_refused_file(member_client):
 
 def test_write_a_poem(member_client):
     response = member_client.post(
-        "/write/", {"kind": "poem", "title": "Jameos", "body": "cave\nwater\nlight", "consents": ["website"]}
+        "/write/",
+        {"kind": "poem", "title": "Jameos", "body": "cave\nwater\nlight", "consents": ["website"]},
     )
     assert response.status_code == 302
     assert ContentItem.objects.get().state == "pending"
@@ -62,7 +71,9 @@ def test_write_a_poem(member_client):
 
 def test_my_contributions_show_each_state_with_its_reason(member_client, member):
     ContentItemFactory(author=member, title="Published one")
-    ContentItemFactory(author=member, title="Asked", state="needs_edit", moderation_note="Add a caption")
+    ContentItemFactory(
+        author=member, title="Asked", state="needs_edit", moderation_note="Add a caption"
+    )
     ContentItemFactory(author=member, title="Broken", state="failed", failure="truncated")
     member_client.get("/")  # the destination's branding is cached from here on
     with assert_queries(8):
@@ -85,7 +96,9 @@ def test_editing_a_published_item_sends_it_back_to_moderation(member_client, mem
 
 def test_edit_withdraws_a_use(member_client, member):
     item = ContentItemFactory(author=member, consents=["website", "social"])
-    member_client.post(f"/my/content/{item.pk}/edit/", {"title": item.title, "consents": ["social"]})
+    member_client.post(
+        f"/my/content/{item.pk}/edit/", {"title": item.title, "consents": ["social"]}
+    )
     assert not has_consent(member, "website", item) and has_consent(member, "social", item)
 
 

@@ -224,7 +224,8 @@ def test_stories_are_sanitised_and_poems_keep_their_lines(member_client, member)
             "kind": "story",
             "title": "<b>Dunes</b> 🌋 مرحبا",
             "consents": "website",
-            "body": "# Day one\n\n- sand\n- wind\n\n<script>alert(1)</script> [site](javascript:alert(1)) "
+            "body": "# Day one\n\n- sand\n- wind\n\n<script>alert(1)</script> "
+            "[site](javascript:alert(1)) "
             "[ok](https://example.org)\n\n![me](content:999)",
         },
     )

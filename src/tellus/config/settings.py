@@ -258,7 +258,9 @@ if env_str("AWS_STORAGE_BUCKET_NAME"):
     STORAGES["private"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": env_str("TELLUS_PRIVATE_BUCKET_NAME", env_str("AWS_STORAGE_BUCKET_NAME")),
+            "bucket_name": env_str(
+                "TELLUS_PRIVATE_BUCKET_NAME", env_str("AWS_STORAGE_BUCKET_NAME")
+            ),
             "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
             "region_name": env_str("AWS_S3_REGION_NAME") or None,
             "location": "private",

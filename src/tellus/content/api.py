@@ -96,7 +96,7 @@ class ItemOut(Schema):
     renditions: list[RenditionOut]
     placeholder: str
     body_html: str | None = None
-    state: str | None = Field(None, description="Only to the item's contributor.")
+    state: str | None = Field(default=None, description="Only to the item's contributor.")
     state_reason: str | None = None
     notices: list[str] | None = None
 
@@ -191,7 +191,7 @@ def submit_content(
                 )
             item = content_submit_media(
                 author=person,
-                upload=file.file,
+                upload=file.file,  # type: ignore[arg-type]
                 filename=file.name or "",
                 size=file.size or 0,
                 details=details,
@@ -268,7 +268,7 @@ def list_content(request: HttpRequest, query: Query[ListQuery]) -> Any:
 def get_content(request: HttpRequest, item_id: int) -> Any:
     user = request.user
     if user.is_authenticated:
-        own = queries.item_for_owner(user, item_id)  # type: ignore[arg-type]
+        own = queries.item_for_owner(user, item_id)
         if own is not None:
             return item_out(own, owner_view=True)
     item = queries.public_item(item_id)

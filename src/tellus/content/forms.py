@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -25,7 +26,7 @@ def clean_text_line(value: str, *, multiline: bool) -> str:
     return value
 
 
-def _no_control(multiline: bool):  # type: ignore[no-untyped-def]
+def _no_control(multiline: bool) -> Callable[[str], None]:
     def check(value: str) -> None:
         try:
             clean_text_line(value, multiline=multiline)

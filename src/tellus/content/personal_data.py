@@ -75,14 +75,15 @@ def _erase(person: Person, keep_contributions: bool) -> None:
         purpose=ConsentPurpose.EXACT_LOCATION,
         withdrawn_at__isnull=True,
     ).update(withdrawn_at=timezone.now())
+    originals = []
     for item in ContentItem.objects.filter(pk__in=kept_ids).select_related("author"):
         if item.original:
-            original = item.original
-            transaction.on_commit(lambda f=original: f.storage.delete(f.name))
+            originals.append((item.original.storage, item.original.name))
         item.original = ""
         content_refresh_public_position(item)
         item.latitude, item.longitude = item.public_latitude, item.public_longitude
         item.save()
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in originals])
     Report.objects.filter(reporter=person).update(reporter=None)
     Share.objects.filter(sharer=person).update(sharer=None)
     transaction.on_commit(bump_public_version)

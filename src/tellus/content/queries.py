@@ -68,7 +68,10 @@ def encode_cursor(item: ContentItem, order: str) -> str:
 
 
 def after_cursor(items: QuerySet[ContentItem], cursor: str, order: str) -> QuerySet[ContentItem]:
-    """Keyset pagination: the rows after the cursor, in the same order. Bad cursors raise ValueError."""
+    """Keyset pagination: the rows after the cursor, in the same order.
+
+    A cursor that cannot be read raises ValueError.
+    """
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         key, pk_text = raw.rsplit("|", 1)
@@ -197,15 +200,18 @@ def map_points() -> tuple[list[int], list[float], list[float]]:
         .filter(public_latitude__isnull=False)
         .values_list("pk", "public_longitude", "public_latitude")
     )
-    ids, lons, lats = [], [], []
+    ids: list[int] = []
+    lons: list[float] = []
+    lats: list[float] = []
     for pk, lon, lat in rows.iterator(chunk_size=10_000):
-        ids.append(pk)
-        lons.append(lon)
-        lats.append(lat)
+        if lon is not None and lat is not None:
+            ids.append(pk)
+            lons.append(lon)
+            lats.append(lat)
     return ids, lons, lats
 
 
-def known_hashes(exclude_id: int) -> tuple[list[int], list[int]]:
+def known_hashes(exclude_id: int) -> tuple[list[int], list[int | None]]:
     rows = (
         ContentItem.objects.filter(perceptual_hash__isnull=False)
         .exclude(pk=exclude_id)

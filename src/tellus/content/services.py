@@ -272,13 +272,13 @@ def content_delete(*, item: ContentItem) -> None:
 
 # --- Moderation --------------------------------------------------------------
 
-_ALLOWED_FROM = {
+_ALLOWED_FROM: dict[str, set[str]] = {
     ModerationDecision.Action.APPROVE: {"pending", "hidden", "needs_edit"},
     ModerationDecision.Action.REJECT: {"pending", "hidden", "needs_edit", "published"},
     ModerationDecision.Action.ASK_EDIT: {"pending", "hidden", "published"},
     ModerationDecision.Action.HIDE: {"published", "pending"},
 }
-_NEW_STATE = {
+_NEW_STATE: dict[str, str] = {
     ModerationDecision.Action.APPROVE: ContentItem.State.PUBLISHED,
     ModerationDecision.Action.REJECT: ContentItem.State.REJECTED,
     ModerationDecision.Action.ASK_EDIT: ContentItem.State.NEEDS_EDIT,

@@ -80,7 +80,7 @@ def process_content_item(item_id: int) -> None:
         item = ContentItem.objects.select_for_update().get(pk=item_id)
         if item.state != ContentItem.State.PROCESSING:
             for entry in stored:
-                default_storage.delete(entry["name"])
+                default_storage.delete(str(entry["name"]))
             return
         item.width, item.height = result.width, result.height
         item.duration = result.duration

@@ -59,7 +59,7 @@ def gallery(request: HttpRequest) -> HttpResponse:
     page = page[:PAGE_SIZE]
     next_query = ""
     if more:
-        params = {k: v for k, v in request.GET.items() if k != "after" and v}
+        params: dict[str, str] = {k: str(v) for k, v in request.GET.items() if k != "after" and v}
         params["after"] = queries.encode_cursor(page[-1], filters.order)
         next_query = urlencode(params)
     return render(
@@ -122,7 +122,7 @@ def report(request: HttpRequest, item_id: int) -> HttpResponse:
             item=item,
             reason=form.cleaned_data["reason"],
             details=form.cleaned_data["details"],
-            reporter=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+            reporter=request.user if request.user.is_authenticated else None,
             address_key=visitor_key(request),
             hide_after=settings.TELLUS_REPORTS_TO_HIDE,
         )
@@ -140,7 +140,7 @@ def share(request: HttpRequest, item_id: int) -> HttpResponse:
     if item is None or channel not in Share.Channel.values:
         raise Http404
     sharer = request.user if request.user.is_authenticated else None
-    made = share_create(item=item, sharer=sharer, channel=channel)  # type: ignore[arg-type]
+    made = share_create(item=item, sharer=sharer, channel=channel)
     link = f"{settings.SITE_URL}{reverse('content:share_link', args=[made.code])}"
     text = item.title
     targets = {

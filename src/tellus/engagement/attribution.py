@@ -34,7 +34,7 @@ def remember_credit(response: HttpResponse, *, member_id: int, channel: str) -> 
 
 def credited_member(request: HttpRequest) -> tuple[int | None, str]:
     try:
-        value = request.get_signed_cookie(COOKIE, salt=SALT, max_age=MAX_AGE)
+        value = request.get_signed_cookie(COOKIE, salt=SALT, max_age=MAX_AGE) or ""
         member_text, channel = value.split(":", 1)
         return int(member_text), channel[:40]
     except (KeyError, signing.BadSignature, ValueError):
@@ -44,7 +44,11 @@ def credited_member(request: HttpRequest) -> tuple[int | None, str]:
 def record_signup(sender: Any, request: HttpRequest, user: Person, **kwargs: Any) -> None:
     """allauth's user_signed_up: record the sign-up, credited to whoever brought them."""
     member_id, channel = credited_member(request) if request is not None else (None, "")
-    credited = Person.objects.filter(pk=member_id, is_active=True).exclude(pk=user.pk).first()
+    credited = (
+        Person.objects.filter(pk=member_id, is_active=True).exclude(pk=user.pk).first()
+        if member_id
+        else None
+    )
     record_event(
         kind=kinds.MEMBER_SIGNED_UP,
         member=user,

@@ -27,5 +27,5 @@ def smallest(renditions: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 @register.filter
 def largest_up_to(renditions: list[dict[str, Any]], width: int) -> dict[str, Any] | None:
-    fitting = [r for r in renditions if r["width"] <= int(width)]
-    return (fitting or renditions[:1] or [None])[-1]
+    fitting = [r for r in renditions if r["width"] <= int(width)] or renditions[:1]
+    return fitting[-1] if fitting else None
