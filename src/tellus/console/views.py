@@ -18,6 +18,7 @@ from tellus.console.forms import (
 from tellus.core.models import Destination
 from tellus.core.ratelimits import limit_writes
 from tellus.core.services import destination_update
+from tellus.engagement import kinds
 from tellus.engagement.models import Initiative
 from tellus.engagement.queries import (
     engagement_totals,
@@ -30,7 +31,7 @@ from tellus.people.http import MemberRequest
 from tellus.people.models import ApiToken, Person
 from tellus.people.privacy import person_erase, person_export
 from tellus.people.queries import consents_of, members_for_console, staff_members
-from tellus.people.roles import person_set_roles, roles_of
+from tellus.people.roles import ROLE_LABELS, person_set_roles, roles_of
 from tellus.people.services import api_token_create, api_token_revoke
 from tellus.people.views import archive_response
 
@@ -49,7 +50,7 @@ def dashboard(request: MemberRequest) -> HttpResponse:
             "totals": engagement_totals(),
             "member_count": Person.objects.filter(erased_at__isnull=True).count(),
             "weekly": weekly_event_counts(),
-            "roles": roles_of(request.user),
+            "roles": [ROLE_LABELS[role] for role in roles_of(request.user)],
         },
     )
 
@@ -71,7 +72,7 @@ def member_detail(request: MemberRequest, person_id: int) -> HttpResponse:
             "member": person,
             "consents": consents_of(person)[:100],
             "trips": person.trips.all()[:50],
-            "roles": roles_of(person),
+            "roles": [ROLE_LABELS[role] for role in roles_of(person)],
             "erase_form": EraseOnRequestForm(),
         },
     )
@@ -132,7 +133,10 @@ def engagement(request: MemberRequest) -> HttpResponse:
     return _render(
         request,
         "console/engagement.html",
-        {"by_kind": events_by_kind(), "weekly": weekly_event_counts(weeks=52)},
+        {
+            "by_kind": [{**row, "label": kinds.label(row["kind"])} for row in events_by_kind()],
+            "weekly": weekly_event_counts(weeks=52),
+        },
     )
 
 
@@ -152,7 +156,11 @@ def staff(request: MemberRequest) -> HttpResponse:
             person_set_roles(person=person, roles=form.cleaned_data["roles"])
             messages.success(request, _("Roles saved."))
             return redirect("console:staff")
-    return _render(request, "console/staff.html", {"form": form, "staff": staff_members()})
+    staff = [
+        (person, [ROLE_LABELS[g.name] for g in person.groups.all() if g.name in ROLE_LABELS])
+        for person in staff_members()
+    ]
+    return _render(request, "console/staff.html", {"form": form, "staff": staff})
 
 
 @staff_page("people.add_apitoken")

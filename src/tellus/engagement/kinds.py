@@ -1,8 +1,11 @@
 """The names of the voluntary acts the engagement log records.
 
 One vocabulary for every app and for analytics (which takes these names as
-parameters, never importing them). Add a kind here before recording it.
+parameters, never importing them). Add a kind here, with its label, before
+recording it.
 """
+
+from django.utils.translation import gettext_lazy as _
 
 MEMBER_SIGNED_UP = "member.signed_up"
 TRIP_RECORDED = "trip.recorded"
@@ -28,3 +31,32 @@ CONSENT_CHANGED = "consent.changed"
 ALL = frozenset(
     value for name, value in dict(globals()).items() if name.isupper() and isinstance(value, str)
 )
+
+# What staff read in the console, in their language.
+LABELS = {
+    MEMBER_SIGNED_UP: _("Signed up"),
+    TRIP_RECORDED: _("Trip recorded"),
+    CONTENT_SUBMITTED: _("Content shared"),
+    CONTENT_APPROVED: _("Content approved"),
+    CONTENT_VIEWED: _("Content viewed"),
+    SHARE_CREATED: _("Share link created"),
+    SHARE_CLICKED: _("Share link opened"),
+    REFERRAL_INVITED: _("Referral sent"),
+    SURVEY_RESPONDED: _("Survey answered"),
+    POLL_VOTED: _("Poll vote"),
+    IDEA_SUBMITTED: _("Idea submitted"),
+    IDEA_ENDORSED: _("Idea supported"),
+    IDEA_ADOPTED: _("Idea adopted"),
+    SUGGESTION_MADE: _("Suggestion made"),
+    COMMENT_POSTED: _("Comment posted"),
+    TOPIC_POSTED: _("Topic posted"),
+    CONTEST_ENTERED: _("Contest entry"),
+    CONTEST_VOTED: _("Contest vote"),
+    REACTION_ADDED: _("Reaction"),
+    CONSENT_CHANGED: _("Consent changed"),
+}
+
+
+def label(kind: str) -> str:
+    """The kind's label in the active language; the code itself for a kind without one."""
+    return str(LABELS.get(kind, kind))

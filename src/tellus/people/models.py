@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.contrib.auth.models import BaseUserManager as DjangoBaseUserManager
@@ -9,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -135,6 +137,17 @@ class Consent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+    @property
+    def subject_name(self) -> str:
+        """The subject as people read it ("Content item #12"), in the active language."""
+        if not self.subject_type:
+            return ""
+        try:
+            model = apps.get_model(self.subject_type)
+        except (LookupError, ValueError):
+            return f"{self.subject_type} #{self.subject_id}"
+        return f"{capfirst(model._meta.verbose_name)} #{self.subject_id}"
 
 
 class ApiToken(models.Model):
