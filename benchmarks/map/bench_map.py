@@ -220,7 +220,7 @@ ROWS = [
 def print_table(name: str, ours: dict[str, float], peer: dict[str, float] | None) -> None:
     print(f"\n{name}: {OPTIONS}")
     print(f"| {'measure':<42} | {'tellus':>12} | {'supercluster':>12} | {'ratio':>7} |")
-    print(f"|{'-' * 44}|{'-' * 14}:|{'-' * 14}:|{'-' * 8}:|")
+    print(f"|{'-' * 44}|{'-' * 13}:|{'-' * 13}:|{'-' * 8}:|")
     for label, key, fmt in ROWS:
         if key is None:
             mine = f"{ours['save_s']:.2f} / {ours['load_s']:.2f}"
