@@ -232,3 +232,23 @@ def test_parquet_transactions(capsys: pytest.CaptureFixture[str], tmp_path: Path
         capsys, "fit", "--transactions", str(log), "--customer", "who", "--date", "date"
     )
     assert code == 2 and "missing column(s) 'who'" in err
+
+
+def test_datetimes_in_a_csv_log(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    log = tmp_path / "log.csv"
+    pl.read_csv(CDNOW, try_parse_dates=True).with_columns(
+        pl.col("date").cast(pl.Datetime) + pl.duration(hours=10)
+    ).write_csv(log)
+    code, out, err = run(
+        capsys,
+        "fit",
+        "--transactions",
+        str(log),
+        "--customer",
+        "customer",
+        "--date",
+        "date",
+        "--json",
+    )
+    assert code == 0, err
+    assert json.loads(out)["n_customers"] == 2357

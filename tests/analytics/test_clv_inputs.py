@@ -214,3 +214,39 @@ def test_simulator_arguments() -> None:
         simulate_transactions(50, r=1, alpha=1, a=1, b=1, seed=1)["customer_id"].unique().len()
         == 50
     )
+
+
+def test_lazy_log_gives_the_same_summary() -> None:
+    from .clv_data import CDNOW
+
+    lazy = pl.scan_csv(CDNOW, schema_overrides={"date": pl.Date})
+    eager = pl.read_csv(CDNOW, try_parse_dates=True)
+    kwargs = {"customer": "customer", "date": "date", "amount": "amount"}
+    one = summarize_transactions(lazy, **kwargs).sort("customer")
+    two = summarize_transactions(eager, **kwargs).sort("customer")
+    assert one.equals(two)
+    # With a calibration end the lazy log is collected and summarised the same way.
+    cal = {"calibration_end": dt.date(1997, 9, 30)}
+    assert (
+        summarize_transactions(lazy, **kwargs, **cal)
+        .sort("customer")
+        .equals(summarize_transactions(eager, **kwargs, **cal).sort("customer"))
+    )
+
+
+def test_lazy_log_checks() -> None:
+    log = pl.DataFrame(
+        {"who": [1, 1, 2], "day": [dt.date(2024, 1, 1), dt.date(2024, 2, 1), dt.date(2024, 1, 5)]}
+    )
+    cases = [
+        (log.with_columns(spend=pl.Series([5.0, -7.0, 3.0])), "negative"),
+        (log.with_columns(spend=pl.Series([5.0, float("nan"), 3.0])), "NaN"),
+        (log.with_columns(spend=pl.Series([5.0, None, 3.0])), "null"),
+        (log.with_columns(who=pl.Series([1, None, 2]), spend=pl.lit(1.0)), "null customer"),
+        (log.with_columns(spend=pl.lit("x")), "must be numeric"),
+        (log.with_columns(spend=pl.lit(1.0)).head(0), "empty"),
+        (log.with_columns(spend=pl.lit(1.0)).drop("day"), "missing column"),
+    ]
+    for frame, message in cases:
+        with pytest.raises(AnalyticsInputError, match=message):
+            summarize_transactions(frame.lazy(), customer="who", date="day", amount="spend")

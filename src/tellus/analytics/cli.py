@@ -37,7 +37,7 @@ from tellus.analytics.clv import (
     holdout_table,
     predict,
 )
-from tellus.analytics.clv.summary import summarize_transactions
+from tellus.analytics.clv.summary import LogReadError, summarize_transactions
 from tellus.analytics.validation import AnalyticsInputError
 
 
@@ -201,24 +201,37 @@ def _load_summary(args: argparse.Namespace, stage: _Stages) -> pl.DataFrame:
             f"transactions: missing column(s) {', '.join(map(repr, missing))}; "
             f"the file has {', '.join(map(repr, header.columns))}"
         )
-    log = _read(args.transactions, wanted)
-    stage("read transactions")
-    if log.schema[args.date] == pl.String:
-        try:
-            log = log.with_columns(pl.col(args.date).str.to_date())
-        except pl.exceptions.PolarsError as exc:
-            raise AnalyticsInputError(
-                f"transactions: column {args.date!r} does not hold dates (YYYY-MM-DD): {exc}"
-            ) from exc
-    summary = summarize_transactions(
-        log,
-        customer=args.customer,
-        date=args.date,
-        amount=args.amount,
-        calibration_end=args.calibration_end,
-        observation_end=args.observation_end,
-        time_unit=args.time_unit,
-    )
+    options = {
+        "customer": args.customer,
+        "date": args.date,
+        "amount": args.amount,
+        "calibration_end": args.calibration_end,
+        "observation_end": args.observation_end,
+        "time_unit": args.time_unit,
+    }
+    # First a lazy scan: read and summarised in one pass, dates parsed on the way.
+    suffix = args.transactions.suffix.lower()
+    if suffix == ".parquet":
+        lazy = pl.scan_parquet(args.transactions)
+    else:
+        lazy = pl.scan_csv(
+            args.transactions,
+            separator="\t" if suffix == ".tsv" else ",",
+            schema_overrides={args.date: pl.Date},
+        )
+    try:
+        summary = summarize_transactions(lazy.select(wanted), **options)
+    except LogReadError:
+        # Dates in another format (or datetimes): read eagerly and convert.
+        log = _read(args.transactions, wanted)
+        if log.schema[args.date] == pl.String:
+            try:
+                log = log.with_columns(pl.col(args.date).str.to_date())
+            except pl.exceptions.PolarsError as exc:
+                raise AnalyticsInputError(
+                    f"transactions: column {args.date!r} does not hold dates (YYYY-MM-DD): {exc}"
+                ) from exc
+        summary = summarize_transactions(log, **options)
     stage("summarised")
     return summary
 

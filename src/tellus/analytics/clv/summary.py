@@ -38,7 +38,7 @@ def _as_dates(log: pl.DataFrame, date: str) -> pl.Expr:
 
 
 def summarize_transactions(
-    log: pl.DataFrame,
+    log: pl.DataFrame | pl.LazyFrame,
     *,
     customer: str = "customer_id",
     date: str = "date",
@@ -68,9 +68,17 @@ def summarize_transactions(
       calibration end up to ``observation_end``), ``duration_holdout`` (Float64, the
       holdout length in ``time_unit``) and, with ``amount``,
       ``monetary_value_holdout`` (mean spend per holdout trip, 0 with none).
+
+    ``log`` may be a LazyFrame (for example ``pl.scan_csv``): without a
+    calibration or observation end the file is then read and summarised in one
+    pass, and the checks run on the same pass.
     """
     if time_unit not in UNIT_DAYS:
         raise AnalyticsInputError(f"time_unit must be 'day' or 'week', not {time_unit!r}")
+    if isinstance(log, pl.LazyFrame):
+        if calibration_end is None and observation_end is None:
+            return _summarize_lazy(log, customer, date, amount, time_unit)
+        log = _collect(log.select([customer, date] + ([amount] if amount else [])))
     columns = [customer, date] + ([amount] if amount else [])
     require_columns(log, columns, what="transactions")
     if log.height == 0:
@@ -166,6 +174,105 @@ def summarize_transactions(
     if result.height > MAX_CUSTOMERS:
         raise AnalyticsInputError(f"transactions: more than {MAX_CUSTOMERS:,} customers")
     return result
+
+
+class LogReadError(AnalyticsInputError):
+    """A lazily read log could not be parsed as declared (for example a date column
+    in another format); the caller may read it eagerly and convert it instead."""
+
+
+def _collect(query: pl.LazyFrame) -> pl.DataFrame:
+    try:
+        return query.collect()
+    except pl.exceptions.PolarsError as exc:
+        raise LogReadError(f"transactions: cannot read the log: {exc}") from exc
+
+
+def _summarize_lazy(
+    log: pl.LazyFrame, customer: str, date: str, amount: str | None, time_unit: str
+) -> pl.DataFrame:
+    """One pass over a lazily read log: summary and input checks together."""
+    schema = log.collect_schema()
+    missing = [c for c in [customer, date] + ([amount] if amount else []) if c not in schema]
+    if missing:
+        raise AnalyticsInputError(
+            f"transactions is missing column(s) {', '.join(repr(c) for c in missing)}; "
+            f"it has {', '.join(repr(c) for c in schema.names())}"
+        )
+    dtype = schema[date]
+    if dtype == pl.Date:
+        day = pl.col(date)
+    elif isinstance(dtype, pl.Datetime):
+        day = pl.col(date).dt.date()
+    else:
+        raise LogReadError(
+            f"transactions: column {date!r} must hold dates (Date or Datetime), not {dtype}"
+        )
+    if amount and not schema[amount].is_numeric():
+        raise AnalyticsInputError(
+            f"transactions: column {amount!r} must be numeric, not {schema[amount]}"
+        )
+    frame = log.select(
+        pl.col(customer),
+        day.alias("_day"),
+        *([pl.col(amount).cast(pl.Float64).alias("_amount")] if amount else []),
+    ).with_columns(pl.col("_day").min().over(customer).alias("_first"))
+    aggs: list[pl.Expr] = [
+        pl.len().alias("_rows"),
+        pl.col("_day").null_count().alias("_null_days"),
+        pl.col("_first").first(),
+        pl.col("_day").max().alias("_last"),
+        pl.col("_day").n_unique().alias("_days"),
+    ]
+    if amount:
+        aggs += [
+            pl.col("_amount").sum().alias("_total"),
+            pl.col("_amount")
+            .filter(pl.col("_day") == pl.col("_first"))
+            .sum()
+            .alias("_first_total"),
+            pl.col("_amount").min().alias("_min_amount"),
+            (pl.col("_amount").is_nan() | pl.col("_amount").is_infinite()).sum().alias("_bad"),
+            pl.col("_amount").null_count().alias("_null_amounts"),
+        ]
+    per = _collect(frame.group_by(customer).agg(aggs))
+    if per.height == 0:
+        raise AnalyticsInputError("transactions: the log is empty")
+    if int(per.get_column("_rows").sum()) > MAX_TRANSACTIONS:
+        raise AnalyticsInputError(
+            f"transactions: more than the {MAX_TRANSACTIONS:,} rows supported"
+        )
+    if per.get_column(customer).null_count():
+        raise AnalyticsInputError(f"transactions: column {customer!r} has null customer keys")
+    if per.get_column("_null_days").sum():
+        raise AnalyticsInputError(f"transactions: column {date!r} has null dates")
+    if amount:
+        if per.get_column("_null_amounts").sum():
+            raise AnalyticsInputError(f"transactions: column {amount!r} has null(s)")
+        if per.get_column("_bad").sum():
+            raise AnalyticsInputError(
+                f"transactions: column {amount!r} has NaN or infinite value(s)"
+            )
+        if per.get_column("_min_amount").min() < 0:  # type: ignore[operator]
+            raise AnalyticsInputError(f"transactions: column {amount!r} has negative value(s)")
+    if per.height > MAX_CUSTOMERS:
+        raise AnalyticsInputError(f"transactions: more than {MAX_CUSTOMERS:,} customers")
+    unit = UNIT_DAYS[time_unit]
+    end = per.get_column("_last").max()
+    out = [
+        pl.col(customer),
+        (pl.col("_days") - 1).cast(pl.Int64).alias("frequency"),
+        ((pl.col("_last") - pl.col("_first")).dt.total_days() / unit).alias("recency"),
+        ((pl.lit(end, dtype=pl.Date) - pl.col("_first")).dt.total_days() / unit).alias("T"),
+    ]
+    if amount:
+        out.append(
+            pl.when(pl.col("_days") > 1)
+            .then((pl.col("_total") - pl.col("_first_total")) / (pl.col("_days") - 1))
+            .otherwise(0.0)
+            .alias("monetary_value")
+        )
+    return per.select(out)
 
 
 def validate_summary(
