@@ -25,6 +25,7 @@ from tellus.content.map import forget_index
 from tellus.content.models import ContentItem, Place, Tag
 from tellus.content.services import content_set_consents
 from tellus.people.models import Person
+from tellus.widgets.payloads import forget_recent
 from tests.e2e.conftest import AXE_SCRIPT, FAILING_IMPACTS, format_violations
 from tests.factories import PersonFactory
 
@@ -117,6 +118,7 @@ def content(settings: Any, tmp_path: Path, live_server: Any) -> dict[str, Conten
     settings.SITE_URL = live_server.url
     settings.MEDIA_ROOT = tmp_path / "media"
     forget_index()
+    forget_recent()
     author: Person = PersonFactory(display_name="Ana")  # type: ignore[assignment]
     beach, _ = Tag.objects.get_or_create(slug="beach", defaults={"name": "Beach"})
     Place.objects.create(name="Famara", slug="famara", latitude=29.115, longitude=-13.56)

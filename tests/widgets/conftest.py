@@ -11,17 +11,20 @@ from tellus.content.map import forget_index
 from tellus.content.models import ContentItem, Place, Tag
 from tellus.content.services import content_set_consents
 from tellus.people.models import Person
+from tellus.widgets.payloads import forget_recent
 from tests.factories import PersonFactory
 
 _numbers = count(1)
 
 
 @pytest.fixture(autouse=True)
-def _fresh_map_index() -> Iterator[None]:
-    """The map's index lives in the process: no test may see another's items."""
+def _fresh_process_state() -> Iterator[None]:
+    """The map's index and recent answers live in the process: no test may see another's."""
     forget_index()
+    forget_recent()
     yield
     forget_index()
+    forget_recent()
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ def public_headers(response: HttpResponse, *, cache_control: str = PUBLIC_CACHE_
 
 def etag_matches(request: HttpRequest, etag: str) -> bool:
     """If-None-Match uses the weak comparison: W/"x" matches "x"."""
-    header = request.headers.get("If-None-Match", "")
+    header = request.META.get("HTTP_IF_NONE_MATCH", "")
     if not header:
         return False
     wanted = etag.removeprefix("W/")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django import forms
 from django.conf import settings
@@ -129,6 +130,28 @@ def parse_gallery(params: QueryDict) -> GalleryQuery:
         limit=data["limit"] or DEFAULT_LIMIT,
         lang=resolve_language(data["lang"]),
     )
+
+
+#: Query strings longer than this are parsed every time rather than remembered.
+MEMO_QUERY_LENGTH = 512
+
+
+@lru_cache(maxsize=4096)
+def _parse_remembered(query_string: str) -> GalleryQuery:
+    return parse_gallery(QueryDict(query_string))
+
+
+def parse_gallery_query_string(query_string: str) -> GalleryQuery:
+    """``parse_gallery`` for a raw query string, remembered per process.
+
+    A Django form costs a few hundred microseconds (it deep-copies its fields),
+    more than the rest of a cached answer; a widget on a busy site asks the
+    same few queries again and again, so each is parsed once. Refusals are not
+    remembered (an exception is never cached), and neither are long strings.
+    """
+    if len(query_string) > MEMO_QUERY_LENGTH:
+        return parse_gallery(QueryDict(query_string))
+    return _parse_remembered(query_string)
 
 
 def parse_map(params: QueryDict) -> str:

@@ -31,6 +31,7 @@ from tellus.widgets.params import (
     GalleryQuery,
     WidgetParamsError,
     parse_gallery,
+    parse_gallery_query_string,
     parse_map,
 )
 
@@ -95,7 +96,7 @@ def _gallery_key(kind: str, version: int, query: GalleryQuery) -> tuple[str, str
 def gallery_json(request: HttpRequest) -> HttpResponse:
     """Public items for a gallery widget: zero queries when cached, two when not."""
     try:
-        query = parse_gallery(request.GET)
+        query = parse_gallery_query_string(request.META.get("QUERY_STRING", ""))
     except WidgetParamsError as exc:
         return _error_json(exc)
     key, etag = _gallery_key("json", public_version(), query)
@@ -119,8 +120,9 @@ def map_json(request: HttpRequest) -> HttpResponse:
     except WidgetParamsError as exc:
         return _error_json(exc)
     key = f"tellus:widgets:map:{public_version()}:{get_branding().version}:{lang}"
+    # Not remembered in the process: the same key may get newer bytes once the index catches up.
     body = payloads.cached_bytes(
-        key, lambda: payloads.map_payload(lang), payloads.MAP_CACHE_SECONDS
+        key, lambda: payloads.map_payload(lang), payloads.MAP_CACHE_SECONDS, remember=False
     )
     etag = payloads.body_etag(body)
     if etag_matches(request, etag):
