@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tellus.engagement.models import Initiative
+from tellus.people.models import ConsentPurpose
 
 
 def private_storage() -> Storage:
@@ -220,7 +221,7 @@ class RightsRequest(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    purpose = models.CharField(_("use"), max_length=20)
+    purpose = models.CharField(_("use"), max_length=20, choices=ConsentPurpose.choices)
     message = models.TextField(_("message"), max_length=2000)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
@@ -270,7 +271,7 @@ class CampaignPick(models.Model):
     """An item a marketer picked for a use (social, print, website) in a campaign."""
 
     item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="picks")
-    purpose = models.CharField(max_length=20)
+    purpose = models.CharField(_("use"), max_length=20, choices=ConsentPurpose.choices)
     campaign = models.CharField(_("campaign"), max_length=120)
     picked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

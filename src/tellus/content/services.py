@@ -298,8 +298,11 @@ def content_moderate(
         item = ContentItem.objects.select_for_update().get(pk=item.pk)
         if item.state not in _ALLOWED_FROM[action]:
             raise ContentError(
-                _("This item is %(state)s: it cannot be %(action)s.")
-                % {"state": item.get_state_display(), "action": action},
+                _("This item is “%(state)s”; “%(action)s” does not apply to it.")
+                % {
+                    "state": item.get_state_display(),
+                    "action": ModerationDecision.Action(action).label,
+                },
                 code="state",
             )
         item.state = _NEW_STATE[action]

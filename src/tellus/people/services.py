@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tellus.people.models import ApiToken, Consent, ConsentPurpose, Person
 from tellus.people.queries import subject_label, token_digest
@@ -96,7 +97,7 @@ TOKEN_PREFIX = "tls_"  # noqa: S105 (a public prefix, not a secret)
 
 
 def api_token_create(*, person: Person, name: str) -> NewToken:
-    name = name.strip()[:80] or "API token"
+    name = name.strip()[:80] or gettext("API token")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         person=person, name=name, prefix=secret[:12], digest=token_digest(secret)

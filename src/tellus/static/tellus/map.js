@@ -22,13 +22,15 @@
         layer.clearLayers();
         (data.clusters || []).forEach(function (c) {
           var icon = L.divIcon({ className: "cluster-icon", html: "", iconSize: [36, 36] });
-          var marker = L.marker([c.latitude, c.longitude], { icon: icon, keyboard: true, title: c.count + " items", alt: c.count + " items" });
+          var label = (el.dataset.clusterText || "{count} items").replace("{count}", c.count);
+          var marker = L.marker([c.latitude, c.longitude], { icon: icon, keyboard: true, title: label, alt: label });
           marker.on("add", function () { var node = marker.getElement(); if (node) { node.textContent = String(c.count); } });
           marker.on("click", function () { map.setView([c.latitude, c.longitude], c.expansion_zoom); });
           layer.addLayer(marker);
         });
         (data.points || []).forEach(function (p) {
-          var marker = L.marker([p.latitude, p.longitude], { keyboard: true, title: "Item " + p.id, alt: "Item " + p.id });
+          var label = (el.dataset.itemText || "Item {id}").replace("{id}", p.id);
+          var marker = L.marker([p.latitude, p.longitude], { keyboard: true, title: label, alt: label });
           marker.on("click", function () { window.location.href = "/content/" + p.id + "/"; });
           layer.addLayer(marker);
         });

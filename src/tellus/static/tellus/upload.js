@@ -74,14 +74,14 @@
             entry.ui.bar.value = 100;
             entry.ui.status.textContent = form.dataset.doneText || "✓";
           } else {
-            var detail = body.detail || "Error " + xhr.status;
+            var detail = body.detail || (form.dataset.errorText || "Error") + " " + xhr.status;
             if (body.errors && body.errors.length) { detail += ": " + body.errors.map(function (e) { return e.msg; }).join("; "); }
             entry.ui.status.textContent = detail;
             entry.ui.status.classList.add("errors");
           }
           resolve(xhr.status === 201);
         });
-        xhr.addEventListener("error", function () { entry.ui.status.textContent = "Network error"; resolve(false); });
+        xhr.addEventListener("error", function () { entry.ui.status.textContent = form.dataset.networkErrorText || "Network error"; resolve(false); });
         xhr.send(data);
       });
     }
