@@ -342,7 +342,8 @@ def unique_index(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sorted distinct values and each row's index among them.
 
     Durations built from dates are whole days divided by the unit (1 or 7); when
-    they are, they are indexed by counting (linear time) instead of by sorting.
+    they are (to 1e-12, the rounding of the division), they are indexed by
+    counting, in linear time, instead of by sorting.
     """
     values = np.asarray(values)
     if values.size and values.dtype.kind == "f":
@@ -351,7 +352,7 @@ def unique_index(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             if (
                 whole.min() >= 0
                 and whole.max() < 10_000_000
-                and np.array_equal(whole / scale, values)
+                and np.allclose(whole / scale, values, rtol=1e-12, atol=0.0)
             ):
                 distinct, index = unique_index(whole.astype(np.int64))
                 return distinct / scale, index
