@@ -177,3 +177,50 @@ def test_contributor_page_and_map_page(client, member):
     assert "Mine" in client.get(f"/contributors/{member.pk}/").content.decode()
     body = client.get("/map/").content.decode()
     assert 'id="content-map"' in body and "/api/v1/map/clusters" in body
+
+
+def test_map_clusters_show_public_items_and_follow_changes(
+    client, django_capture_on_commit_callbacks
+):
+    near = ContentItemFactory.create_batch(5, latitude=29.03, longitude=-13.63)
+    ContentItemFactory(state="pending", latitude=29.0, longitude=-13.6)
+    world = client.get("/api/v1/map/clusters?bbox=-180,-85,180,85&zoom=3")
+    assert world.status_code == 200
+    body = world.json()
+    assert sum(c["count"] for c in body["clusters"]) + len(body["points"]) == 5
+    assert world["Cache-Control"] == "public, max-age=30"
+    again = client.get(
+        "/api/v1/map/clusters?bbox=-180,-85,180,85&zoom=3", HTTP_IF_NONE_MATCH=world["ETag"]
+    )
+    assert again.status_code == 304
+    with django_capture_on_commit_callbacks(execute=True):
+        content_set_consents(item=near[0], purposes=[])
+    changed = client.get(
+        "/api/v1/map/clusters?bbox=-180,-85,180,85&zoom=3", HTTP_IF_NONE_MATCH=world["ETag"]
+    )
+    assert changed.status_code == 200
+    body = changed.json()
+    assert sum(c["count"] for c in body["clusters"]) + len(body["points"]) == 4
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "bbox=1,2,3&zoom=5",
+        "bbox=a,b,c,d&zoom=5",
+        "bbox=0,0,1,1&zoom=99",
+        "zoom=5",
+        "bbox=0,100,1,1&zoom=4",
+    ],
+)
+def test_map_clusters_refuse_bad_views(client, query):
+    response = client.get(f"/api/v1/map/clusters?{query}")
+    assert response.status_code in {400, 422}
+    assert "detail" in response.json()
+
+
+def test_map_clusters_cost_no_query_once_built(client):
+    ContentItemFactory.create_batch(3)
+    client.get("/api/v1/map/clusters?bbox=-20,20,0,40&zoom=8")
+    with assert_queries(0):
+        client.get("/api/v1/map/clusters?bbox=-20,20,0,40&zoom=9")

@@ -37,3 +37,4 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # Eager jobs except in the Redis pass, where a real worker runs them.
 CELERY_TASK_ALWAYS_EAGER = not os.environ.get("TELLUS_TEST_REDIS_URL")
 (DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
+TELLUS_MAP_SYNC_REBUILD = True  # tests see a change on the next request

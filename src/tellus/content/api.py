@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any, Literal
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field, field_validator, model_validator
@@ -321,7 +322,7 @@ class ClustersOut(Schema):
 
 @router.get(
     "/map/clusters",
-    response={200: ClustersOut, 400: ErrorOut},
+    response={200: ClustersOut, 304: None, 400: ErrorOut},
     auth=None,
     summary="Clusters and single items for a map view",
 )
@@ -330,6 +331,7 @@ def map_clusters(
     bbox: str = Query(..., max_length=200, description="west,south,east,north in degrees"),
     zoom: int = Query(..., ge=0, le=22),
 ) -> Any:
+    """Answers conditional requests (ETag) and may be cached for 30 seconds by proxies."""
     try:
         parts = [float(p) for p in bbox.split(",")]
         if len(parts) != 4:
@@ -338,28 +340,30 @@ def map_clusters(
         view = index.clusters(parts, zoom)
     except ValueError as exc:
         return 400, ErrorOut(detail=str(exc), field="bbox")
-    response = ClustersOut(
-        zoom=view.zoom,
-        clusters=[
-            ClusterOut(
-                id=int(i),
-                count=int(c),
-                longitude=float(x),
-                latitude=float(y),
-                expansion_zoom=int(e),
-            )
-            for i, c, x, y, e in zip(
-                view.cluster_ids,
-                view.cluster_counts,
-                view.cluster_lon,
-                view.cluster_lat,
-                view.cluster_expansion_zoom,
-                strict=True,
-            )
-        ],
-        points=[
-            PointOut(id=int(i), longitude=float(x), latitude=float(y))
-            for i, x, y in zip(view.point_ids, view.point_lon, view.point_lat, strict=True)
-        ],
-    )
+    etag = f'"{index.etag}-{zoom}-{hash(tuple(parts)) & 0xFFFFFFFF:x}"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        clusters = zip(
+            view.cluster_ids.tolist(),
+            view.cluster_counts.tolist(),
+            view.cluster_lon.tolist(),
+            view.cluster_lat.tolist(),
+            view.cluster_expansion_zoom.tolist(),
+            strict=True,
+        )
+        points = zip(
+            view.point_ids.tolist(), view.point_lon.tolist(), view.point_lat.tolist(), strict=True
+        )
+        body = {
+            "zoom": view.zoom,
+            "clusters": [
+                {"id": i, "count": c, "longitude": x, "latitude": y, "expansion_zoom": e}
+                for i, c, x, y, e in clusters
+            ],
+            "points": [{"id": i, "longitude": x, "latitude": y} for i, x, y in points],
+        }
+        response = HttpResponse(json.dumps(body), content_type="application/json")
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=30"
     return response
