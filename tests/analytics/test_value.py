@@ -485,3 +485,15 @@ def test_pagerank_refuses_non_positive_weights() -> None:
     edges = pl.DataFrame({"member_id": [1], "attributed_to_id": [2], "weight": [0.0]})
     with pytest.raises(AnalyticsInputError, match="positive"):
         influence_pagerank(edges)
+
+
+def test_ids_beyond_32_bits_give_the_same_values() -> None:
+    events = pl.concat([REFERRALS, SHARES.with_columns(pl.col("event_id") + 100)])
+    big = 1 << 40
+    shifted = events.with_columns(pl.col("member_id", "attributed_to_id") + big)
+    clv = pl.DataFrame({"member_id": [1, 4], "clv": [10.0, 20.0]})
+    small = engagement_value(events, clv, as_of=AS_OF)
+    large = engagement_value(
+        shifted, clv.with_columns(pl.col("member_id") + big), as_of=AS_OF
+    ).with_columns(pl.col("member_id") - big)
+    assert large.equals(small)

@@ -15,7 +15,7 @@ from tellus.analytics.validation import (
     require_numeric,
     require_parameter,
 )
-from tellus.analytics.value._common import member_exposure, project, read_log, within_window
+from tellus.analytics.value._common import Log, prepare, project, within_window
 from tellus.analytics.value.parameters import (
     DEFAULT_CIV,
     DEFAULT_HORIZON,
@@ -94,18 +94,21 @@ def customer_influence_value(
     network), ``civ_realised`` (direct value with the network reallocation),
     ``civ_rate`` (per period) and ``civ`` (projected and discounted).
     """
-    p = parameters
-    columns = ("member_id", "kind", "occurred_at", "channel", "value", "attributed_to_id")
-    log = read_log(events, columns, as_of)
+    return influence_value(prepare(events, as_of, horizon), horizon, parameters)
+
+
+def influence_value(log: Log, horizon: Horizon, p: CIVParameters) -> pl.DataFrame:
+    """CIV from a prepared log (see ``customer_influence_value``)."""
     conversion_kinds = [p.view_kind, p.click_kind, p.sign_up_kind, p.trip_kind]
     influenced = within_window(
-        log.filter(
+        log.frame.filter(
             kind_is(conversion_kinds)
             & pl.col("attributed_to_id").is_not_null()
             & (pl.col("member_id").is_null() | (pl.col("member_id") != pl.col("attributed_to_id")))
             & (pl.col("channel").is_null() | ~text_is("channel", [p.referral_channel]))
         ),
         p.attribution_window_days,
+        packable=log.packable,
     )
     worth = (
         pl.when(kind_is([p.trip_kind]))
@@ -128,7 +131,7 @@ def customer_influence_value(
         .rename({"attributed_to_id": "member_id"})
     )
     shares = (
-        log.filter(kind_is([p.share_kind]) & pl.col("member_id").is_not_null())
+        log.frame.filter(kind_is([p.share_kind]) & pl.col("member_id").is_not_null())
         .group_by("member_id")
         .agg(shares=pl.len().cast(pl.Int64))
     )
@@ -138,19 +141,18 @@ def customer_influence_value(
         )
         .group_by("member_id", "attributed_to_id")
         .agg(weight=pl.len().cast(pl.Float64))
-        .collect()
     )
-    network = influence_pagerank(edges, damping=p.damping)
-    members = member_exposure(log, as_of, events, horizon)
+    # one pass over the log for all three (Polars shares the common part of the plans)
+    direct_frame, shares_frame, edges_frame = pl.collect_all([direct, shares, edges])
+    network = influence_pagerank(edges_frame, damping=p.damping)
     frame = (
-        members.join(direct, on="member_id", how="left")
-        .join(shares, on="member_id", how="left")
-        .join(network.lazy(), on="member_id", how="left")
+        log.exposure.join(direct_frame, on="member_id", how="left")
+        .join(shares_frame, on="member_id", how="left")
+        .join(network, on="member_id", how="left")
         .with_columns(
             pl.col("views", "clicks", "sign_ups", "trips", "shares").fill_null(0),
             pl.col("direct_value", "influence_share").fill_null(0.0),
         )
-        .collect()
     )
     total = float(frame.get_column("direct_value").sum())
     w = p.network_weight if network.height else 0.0

@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 
 from tellus.analytics._events import kind_is
-from tellus.analytics.value._common import member_exposure, project, read_log
+from tellus.analytics.value._common import Log, prepare, project
 from tellus.analytics.value.parameters import (
     DEFAULT_CKV,
     DEFAULT_HORIZON,
@@ -31,12 +31,16 @@ def customer_knowledge_value(
     ``knowledge_acts`` (counted, before the daily cap), ``adopted_ideas``,
     ``ckv_realised``, ``ckv_rate`` (per period) and ``ckv``.
     """
-    p = parameters
-    log = read_log(events, ("member_id", "kind", "occurred_at", "value", "attributed_to_id"), as_of)
+    columns = ("member_id", "kind", "occurred_at", "value", "attributed_to_id")
+    return knowledge_value(prepare(events, as_of, horizon, columns), horizon, parameters)
+
+
+def knowledge_value(log: Log, horizon: Horizon, p: CKVParameters) -> pl.DataFrame:
+    """CKV from a prepared log (see ``customer_knowledge_value``)."""
     kinds = list(p.kind_values)
     default = pl.col("kind").cast(pl.String).replace_strict(dict(p.kind_values), default=0.0)
     daily = (
-        log.filter(kind_is(kinds) & pl.col("member_id").is_not_null())
+        log.frame.filter(kind_is(kinds) & pl.col("member_id").is_not_null())
         .group_by("member_id", "kind", pl.col("occurred_at").dt.date().alias("day"))
         .agg(
             acts=pl.len().cast(pl.Int64),
@@ -56,7 +60,7 @@ def customer_knowledge_value(
         )
     )
     frame = (
-        member_exposure(log, as_of, events, horizon)
+        log.exposure.lazy()
         .join(daily, on="member_id", how="left")
         .with_columns(
             pl.col("knowledge_acts", "adopted_ideas").fill_null(0).cast(pl.Int64),

@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 
 from tellus.analytics._events import kind_is, text_is
-from tellus.analytics.value._common import member_exposure, read_log, within_window
+from tellus.analytics.value._common import Log, prepare, within_window
 from tellus.analytics.value.parameters import (
     DEFAULT_CRV,
     DEFAULT_HORIZON,
@@ -45,10 +45,12 @@ def customer_referral_value(
     ``referrals``, ``referred_value`` (A summed), ``crv_realised``,
     ``referral_rate`` (per period), ``value_per_referral``, ``crv``.
     """
-    p = parameters
-    columns = ("member_id", "kind", "occurred_at", "channel", "value", "attributed_to_id")
-    log = read_log(events, columns, as_of)
-    links = log.filter(
+    return referral_value(prepare(events, as_of, horizon), horizon, parameters)
+
+
+def referral_value(log: Log, horizon: Horizon, p: CRVParameters) -> pl.DataFrame:
+    """CRV from a prepared log (see ``customer_referral_value``)."""
+    links = log.frame.filter(
         kind_is([p.sign_up_kind, p.trip_kind])
         & text_is("channel", [p.referral_channel])
         & pl.col("attributed_to_id").is_not_null()
@@ -57,7 +59,7 @@ def customer_referral_value(
     )
     is_trip = kind_is([p.trip_kind])
     pairs = (
-        within_window(links, p.attribution_window_days, keep=~is_trip)
+        within_window(links, p.attribution_window_days, packable=log.packable, keep=~is_trip)
         .group_by("attributed_to_id", "member_id")
         .agg(
             first_link=pl.col("occurred_at").min(),
@@ -78,9 +80,9 @@ def customer_referral_value(
         )
         .rename({"attributed_to_id": "member_id"})
     )
-    members = member_exposure(log, as_of, events, horizon)
     frame = (
-        members.join(pairs, on="member_id", how="left")
+        log.exposure.lazy()
+        .join(pairs, on="member_id", how="left")
         .with_columns(
             pl.col("referrals").fill_null(0),
             pl.col("referred_value", "crv_realised").fill_null(0.0),

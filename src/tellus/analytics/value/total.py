@@ -12,8 +12,9 @@ from tellus.analytics.validation import (
     require_numeric,
     require_parameter,
 )
-from tellus.analytics.value.influence import customer_influence_value
-from tellus.analytics.value.knowledge import customer_knowledge_value
+from tellus.analytics.value._common import prepare
+from tellus.analytics.value.influence import influence_value
+from tellus.analytics.value.knowledge import knowledge_value
 from tellus.analytics.value.parameters import (
     DEFAULT_CIV,
     DEFAULT_CKV,
@@ -24,7 +25,7 @@ from tellus.analytics.value.parameters import (
     CRVParameters,
     Horizon,
 )
-from tellus.analytics.value.referral import customer_referral_value
+from tellus.analytics.value.referral import referral_value
 
 
 def _check_part(frame: pl.DataFrame, column: str) -> pl.DataFrame:
@@ -67,12 +68,17 @@ def engagement_value(
     civ: CIVParameters = DEFAULT_CIV,
     ckv: CKVParameters = DEFAULT_CKV,
 ) -> pl.DataFrame:
-    """CEV per member from the log and a CLV frame (``member_id``, ``clv``) in one call."""
+    """CEV per member from the log and a CLV frame (``member_id``, ``clv``) in one call.
+
+    The log is checked, cut at ``as_of`` and its members' exposure computed
+    once for the three parts.
+    """
+    log = prepare(events, as_of, horizon)
     return customer_engagement_value(
         clv,
-        customer_referral_value(events, as_of=as_of, horizon=horizon, parameters=crv),
-        customer_influence_value(events, as_of=as_of, horizon=horizon, parameters=civ),
-        customer_knowledge_value(events, as_of=as_of, horizon=horizon, parameters=ckv),
+        referral_value(log, horizon, crv),
+        influence_value(log, horizon, civ),
+        knowledge_value(log, horizon, ckv),
     )
 
 
