@@ -1,0 +1,735 @@
+"""The demo's visitors, simulated: who they are, when they travel and what they do.
+
+Pure NumPy and no Django, so that it can be tested alone and a hundred
+thousand members with five million events take seconds: arrays per column,
+no Python loop per event. Every draw comes from one
+``np.random.default_rng(seed)`` in a fixed order, so the same seed and size
+give the same world. Times are days since the start of the history
+(``catalogue.HISTORY_DAYS`` long); the seeder turns them into dates.
+
+Trips follow the BG/NBD story (Fader, Hardie and Lee 2005, "Counting your
+customers the easy way"): while "alive", a member travels as a Poisson
+process whose rate is drawn from a Gamma distribution, and after each trip
+drops out for good with a probability drawn from a Beta distribution. Spend
+per trip follows the Gamma-Gamma model (Fader, Hardie and Lee 2005, "RFM and
+CLV"): Gamma around the member's own mean, whose scale varies across members
+by another Gamma. So the CLV models later fitted on the demo have a known
+truth (``TRIP_RATE_*``, ``DROPOUT_*``, ``SPEND_*``) to recover.
+
+Engagement follows five segments: passive receivers (no contribution at all),
+occasional and active contributors, advocates (many shares and invitations),
+and at-risk contributors who stopped some months ago. Each has its own rate
+and mix of acts; derived acts follow their cause (an approval after a
+submission, views after an approval, clicks after a share, an adoption after
+an idea, a survey after a trip, a referred sign-up after an invitation).
+
+Written here because no maintained library simulates members, trips and an
+engagement log together (the CLV libraries' generators make transactions only).
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from tellus.demo import catalogue as cat
+from tellus.demo.names import COUNTRIES, FAMILY_NAMES, GIVEN_NAMES
+from tellus.engagement import kinds as K
+
+Array = npt.NDArray[Any]
+
+SIZES: dict[str, int] = {"small": 300, "medium": 5_000, "large": 100_000}
+MAX_MEMBERS = 2_000_000
+H = float(cat.HISTORY_DAYS)
+SECONDS_PER_DAY = 86_400
+
+SEGMENTS = (
+    "passive_receiver",
+    "occasional_contributor",
+    "active_contributor",
+    "advocate",
+    "at_risk",
+)
+PASSIVE, OCCASIONAL, ACTIVE, ADVOCATE, AT_RISK = range(5)
+SEGMENT_SHARES = np.array([0.58, 0.21, 0.11, 0.04, 0.06])
+CONTRIBUTIONS_PER_DAY = np.array([0.0, 0.8, 3.5, 6.0, 3.5]) / 30.0
+TRAVEL_FACTOR = np.array([1.0, 1.1, 1.25, 1.4, 1.1])  # engaged members travel a little more
+SURVEY_ANSWERED = np.array([0.0, 0.45, 0.7, 0.75, 0.6])
+VIEWS_PER_CONTENT = np.array([0.0, 18.0, 25.0, 60.0, 20.0])
+CLICKS_PER_SHARE = np.array([0.0, 4.0, 6.0, 12.0, 5.0])
+REFERRER_WEIGHT = np.array([0.0, 1.0, 3.0, 15.0, 0.0])  # who brings friends (never the silent)
+REFERRED_SHARE = 0.12  # members who came through a friend's invitation (the referral channel)
+SHARE_SIGN_UP_SHARE = 0.08  # members who came through someone's share on a social network
+
+# BG/NBD: trip rate ~ Gamma(r, r / mean); dropout after each trip ~ Beta(a, b).
+TRIP_RATE_SHAPE = 0.8
+TRIP_RATE_MEAN_PER_YEAR = 0.9
+DROPOUT_A, DROPOUT_B = 1.0, 2.6
+NEVER_TRAVEL = 0.2  # signed up, dreamt, never came (yet)
+SIGN_UP_ON_TRIP = 0.35  # signed up during or just after their first trip
+# Gamma-Gamma: spend ~ Gamma(p, nu); nu ~ Gamma(q, gamma); mean spend = p * gamma / (q - 1).
+SPEND_P, SPEND_Q, SPEND_GAMMA = 5.0, 3.5, 550.0
+
+NIGHTS = np.arange(3, 15)
+NIGHT_WEIGHTS = np.array([8, 10, 12, 10, 8, 20, 5, 4, 3, 3, 3, 6], dtype=float)
+PARTY_SIZES = np.arange(1, 7)
+PARTY_WEIGHTS = np.array([0.2, 0.42, 0.1, 0.2, 0.06, 0.02])
+TRIP_SOURCES = ("booking", "partner", "survey", "self_reported")
+TRIP_SOURCE_WEIGHTS = np.array([0.4, 0.3, 0.2, 0.1])
+REFERRAL_WINDOW_DAYS = 180  # a referred member's trips within it count as referred
+
+PURPOSES = ("website", "social", "print", "marketing", "exact_location")
+CONSENT_SOURCES = ("sign-up", "form")
+#: Chance of each purpose granted at sign-up: passive receivers, then contributors.
+GRANTED_AT_SIGN_UP = np.array([[0.7, 0.35, 0.15, 0.4, 0.2], [0.95, 0.65, 0.35, 0.45, 0.4]])
+WITHDRAWN_LATER = np.array([0.04, 0.08, 0.05, 0.15, 0.1])
+GRANTED_AGAIN = 0.3
+GRANTED_LATER = 0.06
+LANGUAGES = ("", "en", "es")
+SPANISH_SPEAKING = {"ES", "MX", "AR"}
+
+#: The kinds the simulation writes, in a fixed order: events carry their position.
+EVENT_KINDS: tuple[str, ...] = (
+    K.MEMBER_SIGNED_UP,
+    K.TRIP_RECORDED,
+    K.CONTENT_SUBMITTED,
+    K.CONTENT_APPROVED,
+    K.CONTENT_VIEWED,
+    K.SHARE_CREATED,
+    K.SHARE_CLICKED,
+    K.REFERRAL_INVITED,
+    K.SURVEY_RESPONDED,
+    K.POLL_VOTED,
+    K.IDEA_SUBMITTED,
+    K.IDEA_ENDORSED,
+    K.IDEA_ADOPTED,
+    K.SUGGESTION_MADE,
+    K.COMMENT_POSTED,
+    K.TOPIC_POSTED,
+    K.CONTEST_ENTERED,
+    K.CONTEST_VOTED,
+    K.REACTION_ADDED,
+)
+KIND = {kind: i for i, kind in enumerate(EVENT_KINDS)}
+
+#: The voluntary acts a segment's members make of their own accord, and in what mix.
+OWN_ACTS: tuple[str, ...] = (
+    K.CONTENT_SUBMITTED,
+    K.SHARE_CREATED,
+    K.REFERRAL_INVITED,
+    K.POLL_VOTED,
+    K.IDEA_SUBMITTED,
+    K.IDEA_ENDORSED,
+    K.SUGGESTION_MADE,
+    K.COMMENT_POSTED,
+    K.TOPIC_POSTED,
+    K.CONTEST_ENTERED,
+    K.CONTEST_VOTED,
+    K.REACTION_ADDED,
+)
+_ACTIVE_MIX = [0.14, 0.08, 0.02, 0.10, 0.04, 0.05, 0.04, 0.18, 0.04, 0.05, 0.09, 0.17]
+ACT_MIX = np.array(
+    [
+        [1.0 / 12] * 12,  # passive receivers make none; the row is never used
+        [0.08, 0.07, 0.01, 0.25, 0.01, 0.05, 0.01, 0.12, 0.01, 0.01, 0.15, 0.23],
+        _ACTIVE_MIX,
+        [0.14, 0.25, 0.12, 0.05, 0.03, 0.02, 0.03, 0.12, 0.04, 0.06, 0.06, 0.08],
+        _ACTIVE_MIX,
+    ]
+)
+ACT_TOUCHPOINT = {
+    K.CONTENT_SUBMITTED: "upload-page",
+    K.SHARE_CREATED: "share-buttons",
+    K.REFERRAL_INVITED: "referral-page",
+    K.SURVEY_RESPONDED: "survey-email",
+    K.CONTEST_ENTERED: "contest-page",
+    K.CONTEST_VOTED: "contest-page",
+}
+SIGN_UP_TOUCHPOINTS = (
+    "social-ads",
+    "travel-fair",
+    "website",
+    "newsletter",
+    "search",
+    "partner-booking",
+    "visitor-line",
+    "airport-desk",
+    "beach-qr",
+)
+SIGN_UP_TOUCHPOINT_WEIGHTS = np.array([0.2, 0.06, 0.28, 0.1, 0.16, 0.08, 0.02, 0.05, 0.05])
+
+TP = cat.TOUCHPOINT_INDEX
+CH = {name: i for i, name in enumerate(cat.CHANNELS)}
+STAGE = {name: i for i, name in enumerate(cat.STAGES)}
+TOUCHPOINT_STAGE = np.array([STAGE[t.stage] for t in cat.TOUCHPOINTS])
+TOUCHPOINT_CHANNEL = np.array([CH[t.channel] for t in cat.TOUCHPOINTS])
+SOCIAL = np.array([CH[c] for c in cat.SOCIAL_CHANNELS])
+SOCIAL_WEIGHTS = np.array(cat.SOCIAL_SHARES)
+
+
+@dataclass(frozen=True)
+class Members:
+    """One entry per member, in order of sign-up."""
+
+    signup: Array  # days
+    country: list[str]
+    language: Array  # index into LANGUAGES
+    display_name: list[str]
+    email: list[str]
+    segment: Array  # index into SEGMENTS
+    active_until: Array  # days: when they stop contributing (the history's end but for at-risk)
+    referrer: Array  # member index of whoever invited them, -1 for none
+    has_avatar: Array  # bool: uploaded a picture (the seeder draws it where the size allows)
+
+    def __len__(self) -> int:
+        return len(self.display_name)
+
+
+@dataclass(frozen=True)
+class Trips:
+    """One entry per trip, by member then arrival."""
+
+    member: Array
+    arrival: Array  # whole days
+    nights: Array
+    spend: Array  # currency, two decimals
+    party_size: Array
+    source: Array  # index into TRIP_SOURCES
+    referred_by: Array  # member index, -1 for none
+
+    def __len__(self) -> int:
+        return int(self.member.size)
+
+
+@dataclass(frozen=True)
+class Consents:
+    """Person-level grants: who allowed what, when, and when it was withdrawn (NaN: never)."""
+
+    member: Array
+    purpose: Array  # index into PURPOSES
+    granted: Array  # days
+    withdrawn: Array  # days, NaN while active
+    source: Array  # index into CONSENT_SOURCES
+
+    def __len__(self) -> int:
+        return int(self.member.size)
+
+
+@dataclass(frozen=True)
+class Events:
+    """The engagement log, in time order; -1 (NaN for value) where a column is empty."""
+
+    kind: Array  # index into EVENT_KINDS
+    seconds: Array  # since the start of the history
+    member: Array
+    attributed_to: Array
+    initiative: Array  # index into catalogue.INITIATIVES
+    channel: Array  # index into catalogue.CHANNELS
+    touchpoint: Array  # index into catalogue.TOUCHPOINTS
+    stage: Array  # index into catalogue.STAGES
+    value: Array
+    trip: Array  # trip index for trip.recorded
+
+    def __len__(self) -> int:
+        return int(self.kind.size)
+
+
+@dataclass(frozen=True)
+class World:
+    members: Members
+    trips: Trips
+    consents: Consents
+    events: Events
+    demo_member: int  # the index of member@demo.example
+
+
+def simulate(members: int, seed: int) -> World:
+    """A destination's visitors over two years; deterministic in ``members`` and ``seed``."""
+    if isinstance(members, bool) or not isinstance(members, int) or members < 10:
+        raise ValueError("The demo needs at least 10 members")
+    if members > MAX_MEMBERS:
+        raise ValueError(f"The demo makes at most {MAX_MEMBERS:,} members")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
+        raise ValueError("The seed is a whole number from 0 to 4294967295")
+    rng = np.random.default_rng(seed)
+    people, sharer, demo = _members(rng, members)
+    trips = _trips(rng, people, demo)
+    consents = _consents(rng, people)
+    events = _events(rng, people, trips, sharer)
+    return World(members=people, trips=trips, consents=consents, events=events, demo_member=demo)
+
+
+# --------------------------------------------------------------------------- members
+
+
+@functools.cache
+def _ascii(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return "".join(c for c in folded if c.isalnum())
+
+
+def _pick_earlier(rng: np.random.Generator, signup: Array, weight: Array, mask: Array) -> Array:
+    """For each masked member, someone who signed up at least three days before, by weight."""
+    cumulative = np.cumsum(weight)
+    limit = np.searchsorted(signup, signup - 3.0, side="right")  # how many signed up earlier
+    reach = np.where(limit > 0, cumulative[np.maximum(limit - 1, 0)], 0.0)
+    draw = rng.random(signup.size) * reach
+    chosen = np.minimum(np.searchsorted(cumulative, draw, side="right"), signup.size - 1)
+    ok = mask & (reach > 0) & (chosen < limit)
+    return np.where(ok, chosen, -1)
+
+
+def _members(rng: np.random.Generator, n: int) -> tuple[Members, Array, int]:
+    signup = np.sort(H * rng.beta(1.4, 1.0, n))  # more sign-ups lately: the platform grows
+    country_weights = np.array([c[1] for c in COUNTRIES])
+    country = rng.choice(len(COUNTRIES), n, p=country_weights / country_weights.sum())
+    name_u = rng.random((n, 2))
+    form = rng.choice(3, n, p=[0.65, 0.25, 0.1])
+    speaks = rng.random(n)
+    segment = rng.choice(len(SEGMENTS), n, p=SEGMENT_SHARES)
+    stop = H - rng.uniform(95.0, 400.0, n)
+    referred = rng.random(n) < REFERRED_SHARE
+    via_share = ~referred & (rng.random(n) < SHARE_SIGN_UP_SHARE / (1 - REFERRED_SHARE))
+    has_avatar = rng.random(n) < np.where(segment == PASSIVE, 0.1, 0.4)
+
+    # At-risk contributors stopped at least three months ago, after a month or more of activity.
+    segment[(segment == AT_RISK) & (stop - signup < 30.0)] = OCCASIONAL
+    demo = min(int(np.searchsorted(signup, 40.0)), n - 1)
+    segment[demo], has_avatar[demo] = ACTIVE, True
+    referred[demo] = via_share[demo] = False
+    active_until = np.where(segment == AT_RISK, stop, H)
+
+    weight = REFERRER_WEIGHT[segment]
+    referrer = _pick_earlier(rng, signup, weight, referred)
+    sharer = _pick_earlier(rng, signup, weight, via_share)
+
+    countries, names, emails, language = [], [], [], np.zeros(n, dtype=np.int8)
+    domains = ("example.com", "example.net", "example.org")
+    for i in range(n):  # strings are made once per member, not per event
+        code, _share, lang = COUNTRIES[country[i]]
+        given_list, family_list = GIVEN_NAMES[lang], FAMILY_NAMES[lang]
+        given = given_list[int(name_u[i, 0] * len(given_list))]
+        family = family_list[int(name_u[i, 1] * len(family_list))]
+        if form[i] == 0:
+            names.append(f"{given} {family}")
+        elif form[i] == 1:
+            names.append(f"{given} {family.split()[-1][0].upper()}.")
+        else:
+            names.append(given)
+        emails.append(f"{_ascii(given)}.{_ascii(family)}.{i + 1}@{domains[i % 3]}")
+        countries.append(code)
+        if code in SPANISH_SPEAKING:
+            language[i] = 2 if speaks[i] < 0.9 else 1
+        else:
+            language[i] = 1 if speaks[i] < 0.85 else (2 if speaks[i] < 0.9 else 0)
+    names[demo], emails[demo], countries[demo], language[demo] = (
+        "Marta Quintana",
+        cat.DEMO_MEMBER_EMAIL,
+        "ES",
+        1,
+    )
+    people = Members(
+        signup=signup,
+        country=countries,
+        language=language,
+        display_name=names,
+        email=emails,
+        segment=segment,
+        active_until=active_until,
+        referrer=referrer,
+        has_avatar=has_avatar,
+    )
+    return people, sharer, demo
+
+
+# --------------------------------------------------------------------------- trips
+
+
+def _trips(rng: np.random.Generator, people: Members, demo: int) -> Trips:
+    n = len(people)
+    signup = people.signup
+    rate = rng.gamma(TRIP_RATE_SHAPE, TRIP_RATE_MEAN_PER_YEAR / TRIP_RATE_SHAPE, n) / 365.0
+    rate *= TRAVEL_FACTOR[people.segment]
+    dropout = rng.beta(DROPOUT_A, DROPOUT_B, n)
+    never = rng.random(n) < NEVER_TRAVEL
+    on_trip = (rng.random(n) < SIGN_UP_ON_TRIP) & (people.referrer < 0)  # the referred come after
+    offset = np.where(on_trip, -rng.uniform(0.0, 25.0, n), rng.exponential(70.0, n))
+    spend_scale = rng.gamma(SPEND_Q, 1.0 / SPEND_GAMMA, n)  # nu per member (a rate)
+    # The demo member comes back regularly (about every five months) and never drops out.
+    rate[demo], dropout[demo], never[demo], offset[demo] = 365.0 / 150.0, 0.0, False, 20.0
+
+    first = np.maximum(signup + offset, 0.0)
+    current = np.flatnonzero(~never & (first < H))
+    when = first[current]
+    parts: list[tuple[Array, Array, Array]] = []
+    while current.size:
+        arrival = np.floor(when)
+        nights = rng.choice(NIGHTS, current.size, p=NIGHT_WEIGHTS / NIGHT_WEIGHTS.sum())
+        parts.append((current, arrival, nights))
+        alive = rng.random(current.size) >= dropout[current]
+        following = arrival + nights + rng.exponential(1.0 / rate[current])
+        following[current == demo] = arrival[current == demo] + 150.0  # a regular
+        keep = alive & (following < H)
+        current, when = current[keep], following[keep]
+    if parts:
+        member = np.concatenate([p[0] for p in parts])
+        arrival = np.concatenate([p[1] for p in parts]).astype(np.int64)
+        nights = np.concatenate([p[2] for p in parts]).astype(np.int64)
+    else:
+        member = arrival = nights = np.zeros(0, dtype=np.int64)
+    order = np.lexsort((arrival, member))
+    member, arrival, nights = member[order], arrival[order], nights[order]
+    count = member.size
+    spend = np.round(rng.gamma(SPEND_P, 1.0 / spend_scale[member]), 2)
+    party = rng.choice(PARTY_SIZES, count, p=PARTY_WEIGHTS)
+    source = rng.choice(len(TRIP_SOURCES), count, p=TRIP_SOURCE_WEIGHTS)
+    # A referred member's trips soon after they joined are the referral's doing.
+    referrer = people.referrer[member]
+    referred = (referrer >= 0) & (arrival - signup[member] <= REFERRAL_WINDOW_DAYS)
+    return Trips(
+        member=member,
+        arrival=arrival,
+        nights=nights,
+        spend=spend,
+        party_size=party,
+        source=source,
+        referred_by=np.where(referred, referrer, -1),
+    )
+
+
+# --------------------------------------------------------------------------- consents
+
+
+def _consents(rng: np.random.Generator, people: Members) -> Consents:
+    n, k = len(people), len(PURPOSES)
+    signup = people.signup
+    contributor = (people.segment != PASSIVE).astype(int)
+    granted = rng.random((n, k)) < GRANTED_AT_SIGN_UP[contributor]
+    withdrawn = granted & (rng.random((n, k)) < WITHDRAWN_LATER)
+    withdrawn_at = signup[:, None] + rng.random((n, k)) * (H - signup[:, None])
+    again = withdrawn & (rng.random((n, k)) < GRANTED_AGAIN)
+    again_at = withdrawn_at + rng.random((n, k)) * (H - withdrawn_at)
+    later = ~granted & (rng.random((n, k)) < GRANTED_LATER)
+    later_at = signup[:, None] + rng.random((n, k)) * (H - signup[:, None])
+
+    first_m, first_p = np.nonzero(granted)
+    again_m, again_p = np.nonzero(again)
+    later_m, later_p = np.nonzero(later)
+    nan = np.full(again_m.size + later_m.size, np.nan)
+    return Consents(
+        member=np.concatenate([first_m, again_m, later_m]),
+        purpose=np.concatenate([first_p, again_p, later_p]),
+        granted=np.concatenate(
+            [signup[first_m] + 1e-4, again_at[again_m, again_p], later_at[later_m, later_p]]
+        ),
+        withdrawn=np.concatenate(
+            [np.where(withdrawn[first_m, first_p], withdrawn_at[first_m, first_p], np.nan), nan]
+        ),
+        source=np.concatenate(
+            [np.zeros(first_m.size, dtype=np.int64), np.ones(nan.size, dtype=np.int64)]
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- events
+
+
+class _Log:
+    """Collects columns of events by parts; fills the columns a part leaves empty."""
+
+    def __init__(self) -> None:
+        self.parts: list[dict[str, Array]] = []
+
+    def add(
+        self,
+        kind: int | Array,
+        days: Array,
+        member: int | Array,
+        *,
+        attributed_to: int | Array = -1,
+        initiative: int | Array = -1,
+        channel: int | Array = 0,
+        touchpoint: int | Array = -1,
+        stage: int | Array | None = None,
+        value: float | Array = np.nan,
+        trip: int | Array = -1,
+    ) -> None:
+        size = days.size
+        touchpoint = np.broadcast_to(np.asarray(touchpoint, dtype=np.int64), size)
+        if stage is None:
+            stage = np.where(touchpoint >= 0, TOUCHPOINT_STAGE[np.maximum(touchpoint, 0)], -1)
+        columns = {
+            "kind": kind,
+            "days": days,
+            "member": member,
+            "attributed_to": attributed_to,
+            "initiative": initiative,
+            "channel": channel,
+            "touchpoint": touchpoint,
+            "stage": stage,
+            "value": value,
+            "trip": trip,
+        }
+        self.parts.append({k: np.broadcast_to(np.asarray(v), size) for k, v in columns.items()})
+
+    def build(self) -> Events:
+        days = np.concatenate([p["days"] for p in self.parts])
+        seconds = np.floor(days * SECONDS_PER_DAY).astype(np.int64)
+        keep = (seconds >= 0) & (seconds < int(H) * SECONDS_PER_DAY)
+        order = np.flatnonzero(keep)[np.argsort(seconds[keep], kind="stable")]
+        dtypes = {"value": np.float64, "kind": np.int16, "channel": np.int16, "stage": np.int16}
+
+        def column(name: str) -> Array:
+            joined = np.concatenate([p[name] for p in self.parts])
+            return joined[order].astype(dtypes.get(name, np.int64))
+
+        return Events(
+            kind=column("kind"),
+            seconds=seconds[order],
+            member=column("member"),
+            attributed_to=column("attributed_to"),
+            initiative=column("initiative"),
+            channel=column("channel"),
+            touchpoint=column("touchpoint"),
+            stage=column("stage"),
+            value=column("value"),
+            trip=column("trip"),
+        )
+
+
+def _categorical(rng: np.random.Generator, weights: Array) -> Array:
+    """One draw per row from a row's (unnormalised) weights."""
+    cumulative = np.cumsum(weights, axis=1)
+    draw = rng.random(weights.shape[0]) * cumulative[:, -1]
+    return (draw[:, None] >= cumulative).sum(axis=1)
+
+
+def _initiatives_for(rng: np.random.Generator, kind: Array, days: Array) -> Array:
+    """The initiative each act answers (-1: none), among those running at the time."""
+    chosen = np.full(kind.size, -1, dtype=np.int64)
+    for code, name in enumerate(EVENT_KINDS):
+        rows = np.flatnonzero(kind == code)
+        candidates = [(i, s) for i, s in enumerate(cat.INITIATIVES) if name in s.draws]
+        if rows.size == 0 or not candidates:
+            continue
+        weights = np.zeros((rows.size, len(candidates) + 1))
+        weights[:, 0] = cat.ORGANIC.get(name, 1.0)
+        for j, (_i, spec) in enumerate(candidates, start=1):
+            end = H if spec.end_day is None else spec.end_day
+            running = (days[rows] >= spec.start_day) & (days[rows] < end)
+            weights[:, j] = spec.draws[name] * running
+        pick = _categorical(rng, weights)
+        index = np.array([-1] + [i for i, _spec in candidates])
+        chosen[rows] = index[pick]
+    return chosen
+
+
+def _members_at(rng: np.random.Generator, people: Members, days: Array, share: float) -> Array:
+    """A random member for a ``share`` of acts (who had joined by then), else -1 (a visitor)."""
+    someone = rng.integers(0, len(people), days.size)
+    identified = (rng.random(days.size) < share) & (people.signup[someone] <= days)
+    return np.where(identified, someone, -1)
+
+
+def _popularity(rng: np.random.Generator, size: int) -> Array:
+    """A heavy-tailed multiplier with mean one: a few pieces travel far."""
+    return rng.lognormal(0.0, 0.9, size) / np.exp(0.9**2 / 2)
+
+
+def _events(rng: np.random.Generator, people: Members, trips: Trips, sharer: Array) -> Events:
+    n = len(people)
+    signup, segment, until = people.signup, people.segment, people.active_until
+    log = _Log()
+
+    # Sign-ups: by invitation (referral channel), after a share, or on their own.
+    referrer = people.referrer
+    invited = referrer >= 0
+    shared = sharer >= 0
+    tp = np.array([TP[s] for s in SIGN_UP_TOUCHPOINTS])[
+        rng.choice(len(SIGN_UP_TOUCHPOINTS), n, p=SIGN_UP_TOUCHPOINT_WEIGHTS)
+    ]
+    share_channel = SOCIAL[rng.choice(SOCIAL.size, n, p=SOCIAL_WEIGHTS)]
+    channel = np.where(invited, CH["referral"], np.where(shared, share_channel, 0))
+    channel = np.where(channel == 0, TOUCHPOINT_CHANNEL[tp], channel)
+    tp = np.where(invited | shared, TP["shared-links"], tp)
+    bring_a_friend = next(i for i, s in enumerate(cat.INITIATIVES) if s.slug == "bring-a-friend")
+    log.add(
+        KIND[K.MEMBER_SIGNED_UP],
+        signup,
+        np.arange(n),
+        attributed_to=np.where(invited, referrer, sharer),
+        initiative=np.where(invited, bring_a_friend, -1),
+        channel=channel,
+        touchpoint=tp,
+    )
+
+    # Trips, recorded at noon on arrival; referred ones on the referral channel.
+    referred = trips.referred_by >= 0
+    log.add(
+        KIND[K.TRIP_RECORDED],
+        trips.arrival + 0.5,
+        trips.member,
+        attributed_to=trips.referred_by,
+        channel=np.where(referred, CH["referral"], 0),
+        stage=STAGE["trip"],
+        value=trips.spend,
+        trip=np.arange(len(trips)),
+    )
+
+    # The members' own acts: a Poisson count over their active months, mixed by segment.
+    exposure = np.maximum(until - signup, 0.0)
+    count = rng.poisson(CONTRIBUTIONS_PER_DAY[segment] * exposure)
+    author = np.repeat(np.arange(n), count)
+    when = signup[author] + rng.random(author.size) * exposure[author]
+    act = np.array([KIND[k] for k in OWN_ACTS])[_categorical(rng, ACT_MIX[segment[author]])]
+    act_tp = np.full(author.size, TP["community"])
+    for name, slug in ACT_TOUCHPOINT.items():
+        act_tp[act == KIND[name]] = TP[slug]
+    # Half the content is made on or just after a trip: the mobile guide while there.
+    trip_first = np.searchsorted(trips.member, np.arange(n))
+    trip_count = np.bincount(trips.member, minlength=n)
+    near = np.flatnonzero(
+        (act == KIND[K.CONTENT_SUBMITTED])
+        & (trip_count[author] > 0)
+        & (rng.random(author.size) < 0.5)
+    )
+    which = trip_first[author[near]] + (rng.random(near.size) * trip_count[author[near]]).astype(
+        int
+    )
+    moment = trips.arrival[which] + rng.random(near.size) * (trips.nights[which] + 10)
+    fits = (moment >= signup[author[near]]) & (moment < until[author[near]])
+    near, moment, which = near[fits], moment[fits], which[fits]
+    when[near] = moment
+    act_tp[near] = np.where(
+        moment < trips.arrival[which] + trips.nights[which], TP["mobile-guide"], TP["upload-page"]
+    )
+    act_channel = np.where(rng.random(author.size) < 0.65, CH["website"], CH["app"])
+    act_channel = np.where(act_tp == TP["mobile-guide"], CH["app"], act_channel)
+    act_channel = np.where(
+        act == KIND[K.SHARE_CREATED],
+        SOCIAL[rng.choice(SOCIAL.size, author.size, p=SOCIAL_WEIGHTS)],
+        act_channel,
+    )
+    act_channel = np.where(
+        act == KIND[K.REFERRAL_INVITED],
+        np.where(rng.random(author.size) < 0.6, CH["email"], CH["whatsapp"]),
+        act_channel,
+    )
+
+    # Invitations that brought a member, and shares that did, just before their sign-up.
+    invitee = np.flatnonzero(invited)
+    gap = np.minimum(
+        rng.exponential(7.0, invitee.size) + 0.05, signup[invitee] - signup[referrer[invitee]]
+    )
+    invite_days = signup[invitee] - gap
+    joiner = np.flatnonzero(shared)
+    lead = np.minimum(
+        rng.exponential(5.0, joiner.size) + 0.05, signup[joiner] - signup[sharer[joiner]]
+    )
+    share_days = signup[joiner] - lead
+
+    # Surveys answered after a trip, by contributors still active then.
+    departure = trips.arrival + trips.nights
+    answered = rng.random(len(trips)) < SURVEY_ANSWERED[segment[trips.member]]
+    survey_days = departure + rng.exponential(4.0, len(trips)) + 0.1
+    answered &= (survey_days >= signup[trips.member]) & (survey_days < until[trips.member])
+
+    # Every act a member chose to make, together, so that initiatives are drawn once.
+    a_member = np.concatenate([author, referrer[invitee], sharer[joiner], trips.member[answered]])
+    a_days = np.concatenate([when, invite_days, share_days, survey_days[answered]])
+    a_kind = np.concatenate(
+        [
+            act,
+            np.full(invitee.size, KIND[K.REFERRAL_INVITED]),
+            np.full(joiner.size, KIND[K.SHARE_CREATED]),
+            np.full(int(answered.sum()), KIND[K.SURVEY_RESPONDED]),
+        ]
+    )
+    a_tp = np.concatenate(
+        [
+            act_tp,
+            np.full(invitee.size, TP["referral-page"]),
+            np.full(joiner.size, TP["share-buttons"]),
+            np.full(int(answered.sum()), TP["survey-email"]),
+        ]
+    )
+    a_channel = np.concatenate(
+        [
+            act_channel,
+            np.full(invitee.size, CH["email"]),
+            share_channel[joiner],
+            np.full(int(answered.sum()), CH["email"]),
+        ]
+    )
+    a_initiative = _initiatives_for(rng, a_kind, a_days)
+    log.add(a_kind, a_days, a_member, initiative=a_initiative, channel=a_channel, touchpoint=a_tp)
+
+    # The acts that follow: approvals and views of content, clicks on shares, adopted ideas.
+    content = np.flatnonzero(a_kind == KIND[K.CONTENT_SUBMITTED])
+    approved = content[rng.random(content.size) < 0.85]
+    approved_days = a_days[approved] + rng.exponential(1.2, approved.size) + 0.02
+    log.add(
+        KIND[K.CONTENT_APPROVED],
+        approved_days,
+        a_member[approved],
+        initiative=a_initiative[approved],
+        touchpoint=a_tp[approved],
+    )
+    mean_views = VIEWS_PER_CONTENT[segment[a_member[approved]]] * _popularity(rng, approved.size)
+    views = rng.poisson(mean_views)
+    piece = np.repeat(np.arange(approved.size), views)
+    view_days = approved_days[piece] + rng.exponential(40.0, piece.size)
+    log.add(
+        KIND[K.CONTENT_VIEWED],
+        view_days,
+        _members_at(rng, people, view_days, 0.2),
+        attributed_to=a_member[approved][piece],
+        initiative=a_initiative[approved][piece],
+        channel=np.where(rng.random(piece.size) < 0.7, CH["website"], CH["app"]),
+        touchpoint=TP["map-gallery"],
+    )
+
+    share = np.flatnonzero(a_kind == KIND[K.SHARE_CREATED])
+    clicks = rng.poisson(CLICKS_PER_SHARE[segment[a_member[share]]] * _popularity(rng, share.size))
+    source = np.repeat(share, clicks)
+    click_days = a_days[source] + rng.exponential(3.0, source.size) + 0.001
+    log.add(
+        KIND[K.SHARE_CLICKED],
+        click_days,
+        _members_at(rng, people, click_days, 0.1),
+        attributed_to=a_member[source],
+        initiative=a_initiative[source],
+        channel=a_channel[source],
+        touchpoint=TP["shared-links"],
+    )
+    # The click that brought each member who joined after a share (not yet a member then).
+    seeded = author.size + invitee.size + np.arange(joiner.size)
+    log.add(
+        KIND[K.SHARE_CLICKED],
+        signup[joiner] - np.minimum(0.02, lead / 2),
+        -1,
+        attributed_to=sharer[joiner],
+        initiative=a_initiative[seeded],
+        channel=share_channel[joiner],
+        touchpoint=TP["shared-links"],
+    )
+
+    idea = np.flatnonzero(a_kind == KIND[K.IDEA_SUBMITTED])
+    adopted = idea[rng.random(idea.size) < 0.12]
+    worth = np.where(
+        rng.random(adopted.size) < 0.5, np.round(rng.uniform(200, 4000, adopted.size), -1), np.nan
+    )
+    log.add(
+        KIND[K.IDEA_ADOPTED],
+        a_days[adopted] + rng.uniform(20.0, 150.0, adopted.size),
+        a_member[adopted],
+        initiative=a_initiative[adopted],
+        touchpoint=TP["community"],
+        value=worth,
+    )
+    return log.build()

@@ -1,0 +1,120 @@
+"""`tellus demo`: seed a fictional destination with two years of visitors, once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from tellus.demo import catalogue as cat
+from tellus.people.models import Person
+
+SIZES = ("small", "medium", "large")
+DEFAULT_SEED = 2024
+
+
+class Command(BaseCommand):
+    help = (
+        "Seed the demo destination (members, staff, initiatives, trips and two years of "
+        "engagement) unless it is already there. Only where DEBUG is on, unless --force."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--size",
+            choices=SIZES,
+            default="medium",
+            help="small: ~300 members (tests); medium: ~5,000 (default); "
+            "large: 100,000 members and over 5 million events (benchmarks).",
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=DEFAULT_SEED,
+            help=f"Random seed: the same seed gives the same data (default {DEFAULT_SEED}).",
+        )
+        parser.add_argument(
+            "--until",
+            default=None,
+            help="Last day of the history, YYYY-MM-DD (default: today, UTC). "
+            "Fix it to get the same dates on another day.",
+        )
+        parser.add_argument(
+            "--loader",
+            choices=("auto", "orm", "sql", "copy"),
+            default="auto",
+            help="How rows are written: orm (bulk_create, any database), sql (executemany, "
+            "SQLite), copy (COPY, PostgreSQL); auto picks the fastest for the database.",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Seed even though DEBUG is off (the demo accounts have a published password).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "Refusing to seed the demo: DEBUG is off, and the demo accounts have a "
+                f"published password ({cat.DEMO_PASSWORD!r}), so anyone could log in as admin. "
+                "Run it with DEBUG=1 on a development machine, or add --force if you really "
+                "want those accounts here."
+            )
+        seed = options["seed"]
+        if not 0 <= seed < 2**32:
+            raise CommandError("--seed must be a whole number from 0 to 4294967295.")
+        until = self._until(options["until"])
+        if Person.objects.filter(email=cat.SEEDED_MARKER_EMAIL).exists():
+            self.stdout.write(
+                f"The demo is already seeded ({cat.SEEDED_MARKER_EMAIL} exists): nothing to do."
+            )
+            self._logins()
+            return
+
+        from tellus.demo.seed import seed_demo  # NumPy and Pillow load only when seeding
+
+        began = time.perf_counter()
+        try:
+            summary = seed_demo(
+                size=options["size"],
+                seed=seed,
+                until=until,
+                loader=options["loader"],
+                log=self.stdout,
+            )
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        took = time.perf_counter() - began
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seeded {summary.destination} ({summary.size}, seed {summary.seed}, history "
+                f"to {summary.until:%Y-%m-%d}, {summary.loader}) in {took:.1f} s:"
+            )
+        )
+        for name, count in summary.counts.items():
+            self.stdout.write(f"  {name:<12} {count:>12,}")
+        self.stdout.write(f"  {'trip spend':<12} {summary.spend:>12,.2f} EUR")
+        segments = ", ".join(f"{name} {count:,}" for name, count in summary.segments.items())
+        self.stdout.write(f"  segments (as simulated): {segments}")
+        self._logins()
+
+    def _until(self, text: str | None) -> dt.date:
+        today = dt.datetime.now(dt.UTC).date()
+        if text is None:
+            return today
+        try:
+            until = dt.date.fromisoformat(text)
+        except ValueError as error:
+            raise CommandError(f"--until must be a date as YYYY-MM-DD, not {text!r}.") from error
+        if until > today:
+            raise CommandError("--until cannot be in the future: the history would be.")
+        return until
+
+    def _logins(self) -> None:
+        self.stdout.write(f"Demo logins (password {cat.DEMO_PASSWORD}):")
+        accounts = [(cat.DEMO_MEMBER_EMAIL, "member"), *[(e, r) for e, _n, r in cat.DEMO_STAFF]]
+        for email, role in accounts:
+            self.stdout.write(f"  {role:<10} {email}")

@@ -1,0 +1,399 @@
+"""`tellus demo`: the demo destination a newcomer sees, seeded once and the same every time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from io import StringIO
+from typing import Any
+
+import numpy as np
+import polars as pl
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.db.models import Count, F, Min
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import reverse
+from PIL import Image
+
+from tellus.analytics.segments import engagement_segments
+from tellus.core.models import Destination
+from tellus.demo import generate, seed
+from tellus.engagement import kinds
+from tellus.engagement.models import Event, Initiative, JourneyStage, Touchpoint, Trip
+from tellus.people.models import Consent, Person
+from tellus.people.roles import roles_of
+from tests.helpers import assert_queries
+
+UNTIL = "2026-06-30"
+LOGINS = {
+    "member@demo.example": None,
+    "moderator@demo.example": "moderator",
+    "marketer@demo.example": "marketer",
+    "analyst@demo.example": "analyst",
+    "admin@demo.example": "admin",
+}
+#: What the analytics count as contributions (PRODUCT.md): not views, clicks, sign-ups, trips.
+CONTRIBUTIONS = (
+    kinds.CONTENT_SUBMITTED,
+    kinds.SHARE_CREATED,
+    kinds.REFERRAL_INVITED,
+    kinds.SURVEY_RESPONDED,
+    kinds.POLL_VOTED,
+    kinds.IDEA_SUBMITTED,
+    kinds.IDEA_ENDORSED,
+    kinds.SUGGESTION_MADE,
+    kinds.COMMENT_POSTED,
+    kinds.TOPIC_POSTED,
+    kinds.CONTEST_ENTERED,
+    kinds.CONTEST_VOTED,
+    kinds.REACTION_ADDED,
+)
+
+
+def run_demo(**options: Any) -> str:
+    out = StringIO()
+    call_command("demo", stdout=out, stderr=StringIO(), **options)
+    return out.getvalue()
+
+
+PEOPLE = ("email", "display_name", "home_country", "preferred_language", "date_joined", "avatar")
+TRIPS = ("member__email", "arrival", "departure", "spend", "party_size", "referred_by__email")
+CONSENTS = ("person__email", "purpose", "granted_at", "withdrawn_at", "source")
+EVENTS = (
+    "kind",
+    "occurred_at",
+    "member__email",
+    "attributed_to__email",
+    "initiative__slug",
+    "channel",
+    "touchpoint__slug",
+    "journey_stage",
+    "value",
+)
+
+
+def snapshot() -> dict[str, Any]:
+    """Counts and first rows of everything the demo writes, by natural keys (not ids)."""
+    return {
+        "counts": [
+            Person.objects.count(),
+            EmailAddress.objects.count(),
+            Consent.objects.count(),
+            Trip.objects.count(),
+            Event.objects.count(),
+        ],
+        "people": list(Person.objects.order_by("pk").values_list(*PEOPLE)[:10]),
+        "trips": list(Trip.objects.order_by("pk").values_list(*TRIPS)[:10]),
+        "consents": list(Consent.objects.order_by("pk").values_list(*CONSENTS)[:10]),
+        "events": list(Event.objects.order_by("pk").values_list(*EVENTS)[:30]),
+        "last_events": list(Event.objects.order_by("-pk").values_list(*EVENTS)[:10]),
+    }
+
+
+def event_indexes() -> set[str]:
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, Event._meta.db_table)
+    return {name for name, about in found.items() if about["index"] or about["unique"]}
+
+
+# --------------------------------------------------------------------------- one seeded demo
+
+
+@pytest.fixture(scope="class")
+def demo_output(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    """The small demo seeded once for the class (as `make demo` does: DEBUG on), then undone."""
+    with django_db_blocker.unblock(), override_settings(DEBUG=True), transaction.atomic():
+        output = run_demo(size="small", seed=11, until=UNTIL)
+        yield output
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo_output")
+class TestSeededDemo:
+    def test_prints_a_summary_and_the_logins(self, demo_output: str) -> None:
+        assert "Seeded Isla Clara (small, seed 11, history to 2026-06-30" in demo_output
+        for line in ("members", "trips", "events", "consents"):
+            assert f"  {line}" in demo_output
+        assert "password tellus-demo" in demo_output
+        for email in LOGINS:
+            assert email in demo_output
+
+    def test_the_destination_is_isla_clara(self) -> None:
+        destination = Destination.objects.get()
+        assert destination.name == "Isla Clara"
+        assert destination.tagline
+        assert (destination.latitude, destination.longitude) == (29.03, -13.63)
+        assert destination.languages == "en,es"
+        with default_storage.open(destination.logo.name) as logo:
+            assert Image.open(logo).format == "PNG"
+
+    def test_demo_accounts_have_their_roles_and_verified_addresses(self) -> None:
+        for email, role in LOGINS.items():
+            person = Person.objects.get(email=email)
+            address = EmailAddress.objects.get(user=person)
+            assert address.verified and address.primary and address.email == email
+            assert roles_of(person) == ([role] if role else [])
+            assert person.is_staff == (role == "admin")
+            assert person.is_superuser == (role == "admin")
+
+    @pytest.mark.parametrize("email", list(LOGINS))
+    def test_demo_accounts_log_in_through_the_login_form(self, email: str) -> None:
+        client = Client()
+        response = client.post(
+            reverse("account_login"), {"login": email, "password": "tellus-demo"}
+        )
+        assert response.status_code == 302  # staff land in the console, members on their account
+        assert response["Location"] == reverse(
+            "people:account" if LOGINS[email] is None else "console:dashboard"
+        )
+        assert client.session["_auth_user_id"] == str(Person.objects.get(email=email).pk)
+
+    def test_a_wrong_password_and_generated_members_do_not_log_in(self) -> None:
+        client = Client()
+        response = client.post(
+            reverse("account_login"), {"login": "admin@demo.example", "password": "tellus"}
+        )
+        assert response.status_code == 200
+        assert "_auth_user_id" not in client.session
+        generated = Person.objects.exclude(email__endswith="@demo.example")
+        assert generated.count() == 299
+        assert not any(p.has_usable_password() for p in generated.only("password"))
+
+    def test_the_member_account_has_a_profile_consents_trips_and_events(self) -> None:
+        member = Person.objects.get(email="member@demo.example")
+        assert member.display_name == "Marta Quintana"
+        assert member.home_country == "ES"
+        assert member.preferred_language == "en"
+        with default_storage.open(member.avatar.name) as avatar:
+            assert Image.open(avatar).size == (128, 128)
+        assert Consent.objects.filter(person=member, withdrawn_at=None).exists()
+        assert member.trips.count() >= 3
+        own = member.engagement_events.values_list("kind", flat=True)
+        assert kinds.MEMBER_SIGNED_UP in own and kinds.TRIP_RECORDED in own
+        assert len(set(own) & set(CONTRIBUTIONS)) >= 3
+
+    def test_members_come_from_several_countries_and_languages(self) -> None:
+        members = Person.objects.exclude(email__endswith="@demo.example")
+        assert members.values("home_country").distinct().count() >= 8
+        assert set(members.values_list("preferred_language", flat=True)) >= {"en", "es"}
+        joined = members.aggregate(first=Min("date_joined"))["first"]
+        assert joined < dt.datetime(2025, 1, 1, tzinfo=dt.UTC)  # two years before UNTIL
+        assert members.exclude(avatar="").count() > 20
+
+    def test_consents_keep_their_history(self) -> None:
+        withdrawn = Consent.objects.exclude(withdrawn_at=None)
+        assert withdrawn.exists()
+        assert not withdrawn.filter(withdrawn_at__lt=F("granted_at")).exists()
+        granted_again = (
+            Consent.objects.values("person", "purpose").annotate(n=Count("pk")).filter(n__gt=1)
+        )
+        assert granted_again.exists()
+        active = Consent.objects.filter(withdrawn_at=None)
+        assert 0 < active.filter(purpose="marketing").count() < Person.objects.count()
+
+    def test_trips_respect_their_constraints_and_have_one_event_each(self) -> None:
+        trips = Trip.objects.all()
+        assert trips.count() > 200
+        for trip in trips:
+            assert 3 <= (trip.departure - trip.arrival).days <= 14
+            assert trip.spend >= 0 and trip.party_size >= 1
+        assert dt.date(2024, 6, 30) <= min(t.arrival for t in trips)
+        assert max(t.arrival for t in trips) < dt.date(2026, 6, 30)
+        recorded = Event.objects.filter(kind=kinds.TRIP_RECORDED)
+        assert recorded.count() == trips.count()
+        by_trip = {e.subject_id: e for e in recorded}
+        for trip in trips:
+            event = by_trip[trip.pk]
+            assert event.value == trip.spend and event.member_id == trip.member_id
+            assert event.journey_stage == JourneyStage.TRIP
+
+    def test_members_come_back_and_some_were_referred(self) -> None:
+        per_member = Trip.objects.values("member").annotate(n=Count("pk"))
+        repeaters = sum(1 for row in per_member if row["n"] > 1)
+        assert 0.1 < repeaters / len(per_member) < 0.6
+        referred = Trip.objects.exclude(referred_by=None)
+        assert referred.exists()
+        assert not referred.filter(referred_by=F("member")).exists()
+        for trip in referred:
+            sign_up = Event.objects.get(kind=kinds.MEMBER_SIGNED_UP, member_id=trip.member_id)
+            assert sign_up.channel == "referral"
+            assert sign_up.attributed_to_id == trip.referred_by_id
+
+    def test_events_cover_the_kinds_and_stages_with_initiatives(self) -> None:
+        present = set(Event.objects.values_list("kind", flat=True).distinct())
+        assert present >= {
+            kinds.MEMBER_SIGNED_UP, kinds.TRIP_RECORDED, kinds.CONTENT_SUBMITTED,
+            kinds.CONTENT_APPROVED, kinds.SHARE_CREATED, kinds.SHARE_CLICKED,
+            kinds.SURVEY_RESPONDED, kinds.POLL_VOTED, kinds.IDEA_SUBMITTED, kinds.IDEA_ADOPTED,
+            kinds.COMMENT_POSTED, kinds.CONTEST_ENTERED, kinds.CONTEST_VOTED,
+        }  # fmt: skip
+        assert present <= kinds.ALL
+        stages = set(Event.objects.values_list("journey_stage", flat=True).distinct())
+        assert stages >= set(JourneyStage.values)
+        assert set(Touchpoint.objects.values_list("journey_stage", flat=True)) == set(
+            JourneyStage.values
+        )
+        assert Initiative.objects.count() == 12
+        assert {i.kind for i in Initiative.objects.all()} == {"task_based", "experiential"}
+        answered = Event.objects.exclude(initiative=None).values("initiative").distinct().count()
+        assert answered == 12
+        assert not Event.objects.exclude(idempotency_key=None).exists()
+        window = (dt.datetime(2024, 6, 30, tzinfo=dt.UTC), dt.datetime(2026, 6, 30, tzinfo=dt.UTC))
+        assert Event.objects.filter(occurred_at__range=window).count() == Event.objects.count()
+
+    def test_shares_and_content_are_credited_to_their_author(self) -> None:
+        clicks = Event.objects.filter(kind=kinds.SHARE_CLICKED)
+        assert clicks.exists() and not clicks.filter(attributed_to=None).exists()
+        sharers = set(clicks.values_list("attributed_to", flat=True))
+        shared = set(
+            Event.objects.filter(kind=kinds.SHARE_CREATED).values_list("member", flat=True)
+        )
+        assert sharers <= shared
+        views = Event.objects.filter(kind=kinds.CONTENT_VIEWED)
+        authors = set(
+            Event.objects.filter(kind=kinds.CONTENT_SUBMITTED).values_list("member", flat=True)
+        )
+        assert set(views.values_list("attributed_to", flat=True)) <= authors
+
+    def test_no_member_contributes_before_joining(self) -> None:
+        early = Event.objects.filter(
+            kind__in=CONTRIBUTIONS, occurred_at__lt=F("member__date_joined")
+        )
+        assert not early.exists()
+
+    def test_most_members_are_passive_and_every_segment_shows(self) -> None:
+        members = Person.objects.filter(is_staff=False, groups=None)
+        contributors = (
+            Event.objects.filter(kind__in=CONTRIBUTIONS).values("member").distinct().count()
+        )
+        assert 0.2 * members.count() < contributors < 0.5 * members.count()
+        rows = Event.objects.values_list(
+            "member_id", "kind", "occurred_at", "channel", "attributed_to_id"
+        )
+        log = pl.DataFrame(
+            list(rows),
+            schema={
+                "member_id": pl.Int64,
+                "kind": pl.String,
+                "occurred_at": pl.Datetime("us", "UTC"),
+                "channel": pl.String,
+                "attributed_to_id": pl.Int64,
+            },
+            orient="row",
+        )
+        everyone = pl.DataFrame({"member_id": list(members.values_list("pk", flat=True))})
+        segments = engagement_segments(
+            log, as_of=dt.datetime(2026, 6, 30, tzinfo=dt.UTC), members=everyone
+        )
+        sizes = dict(segments.group_by("segment").len().iter_rows())
+        assert set(sizes) == set(generate.SEGMENTS)
+        assert max(sizes, key=lambda name: sizes[name]) == "passive_receiver"
+        assert sizes["advocate"] < sizes["active_contributor"] + sizes["occasional_contributor"]
+
+    def test_events_per_member_are_plausible(self) -> None:
+        members = Person.objects.filter(is_staff=False, groups=None).count()
+        assert 20 * members < Event.objects.count() < 100 * members
+        viewed = Event.objects.filter(kind=kinds.CONTENT_VIEWED).count()
+        assert viewed < 0.8 * Event.objects.count()
+
+    def test_a_second_run_reuses_what_is_there_with_one_query(self) -> None:
+        before = snapshot()["counts"]
+        with override_settings(DEBUG=True), assert_queries(1):
+            output = run_demo(size="small", seed=99)
+        assert "already seeded" in output
+        assert "admin@demo.example" in output
+        assert snapshot()["counts"] == before
+
+
+# --------------------------------------------------------------------------- runs of their own
+
+
+@pytest.mark.django_db
+def test_refuses_without_debug_unless_forced(settings: Any) -> None:
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match=r"DEBUG is off.*published password.*--force"):
+        run_demo(size="small")
+    assert not Person.objects.exists()
+    assert not Event.objects.exists()
+
+
+@pytest.mark.django_db
+def test_same_seed_same_data_whichever_loader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two runs with one seed give the same rows, through bulk_create and the fast loader.
+
+    The fast loader rebuilds the event indexes (forced here on a small demo):
+    they must all be back afterwards.
+    """
+    indexes = event_indexes()
+    runs = []
+    for loader in ("orm", "auto"):
+        monkeypatch.setattr(seed, "REBUILD_INDEXES_FROM", 0 if loader == "auto" else 10**9)
+        with transaction.atomic():
+            run_demo(size="small", seed=5, until=UNTIL, force=True, loader=loader)
+            runs.append(snapshot())
+            assert event_indexes() == indexes
+            transaction.set_rollback(True)
+    assert runs[0] == runs[1]
+    assert runs[0]["counts"][0] == 304
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"seed": -1}, "--seed"),
+        ({"seed": 2**32}, "--seed"),
+        ({"until": "yesterday"}, "YYYY-MM-DD"),
+        ({"until": "2999-01-01"}, "future"),
+        ({"size": "huge"}, "Unknown demo size"),
+        (
+            {"loader": "copy" if connection.vendor == "sqlite" else "sql"},
+            r"needs PostgreSQL|SQLite",
+        ),
+    ],
+)
+@pytest.mark.django_db
+def test_bad_options_get_a_clear_error(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(CommandError, match=message):
+        run_demo(force=True, **options)
+    assert not Person.objects.exists()
+
+
+def test_the_simulation_is_deterministic_in_its_seed() -> None:
+    first, again, other = (generate.simulate(400, s) for s in (3, 3, 4))
+    for name in ("kind", "seconds", "member", "attributed_to", "initiative", "value"):
+        np.testing.assert_array_equal(getattr(first.events, name), getattr(again.events, name))
+    assert first.members.display_name == again.members.display_name
+    assert first.members.display_name != other.members.display_name
+    assert len(first.events) != len(other.events)
+
+
+@pytest.mark.parametrize(
+    ("members", "seed_value"), [(5, 1), (10**8, 1), (100, -1), (100, 2**32), (True, 1), (100, 1.5)]
+)
+def test_the_simulation_refuses_bad_sizes_and_seeds(members: Any, seed_value: Any) -> None:
+    with pytest.raises(ValueError, match=r"members|seed"):
+        generate.simulate(members, seed_value)
+
+
+def test_trip_rates_and_spend_follow_the_stated_models() -> None:
+    """Large samples recover the BG/NBD and Gamma-Gamma means the module states."""
+    world = generate.simulate(8_000, 8)
+    trips = world.trips
+    mean_spend = generate.SPEND_P * generate.SPEND_GAMMA / (generate.SPEND_Q - 1)
+    assert trips.spend.mean() == pytest.approx(mean_spend, rel=0.05)
+    assert (trips.spend > 0).all()
+    nights = trips.nights
+    assert nights.min() == 3 and nights.max() == 14
+    per_member = np.bincount(trips.member, minlength=len(world.members))
+    travellers = per_member > 0
+    assert 0.5 < travellers.mean() < 0.9
+    assert 1.1 < per_member[travellers].mean() < 2.0
+    # No member's stays overlap: each arrival comes after the previous departure.
+    same = trips.member[1:] == trips.member[:-1]
+    assert (trips.arrival[1:][same] >= (trips.arrival + trips.nights)[:-1][same]).all()
