@@ -173,7 +173,7 @@ def fail_on_dialogs(page: Page, seen: list[str]) -> None:
 
 
 @pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
+def widget_context(browser: Browser) -> Iterator[BrowserContext]:
     """A browser that honours every CSP (no bypass here), with no way out to map tiles."""
     ctx = browser.new_context(locale="en-GB")
     ctx.route(TILES, lambda route: route.abort())
@@ -182,9 +182,12 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
 
 
 def test_the_script_snippet_renders_on_another_origin(
-    context: BrowserContext, host_site: str, content: dict[str, ContentItem], live_server: Any
+    widget_context: BrowserContext,
+    host_site: str,
+    content: dict[str, ContentItem],
+    live_server: Any,
 ) -> None:
-    page = context.new_page()
+    page = widget_context.new_page()
     page.set_default_timeout(10_000)
     trouble: list[str] = []
     fail_on_dialogs(page, trouble)
@@ -230,14 +233,14 @@ def test_the_script_snippet_renders_on_another_origin(
 
     # Styles are the widget's own: the host page's rules do not reach inside.
     assert page.evaluate("() => document.querySelectorAll('figure').length") == 0
-    assert context.cookies() == []
+    assert widget_context.cookies() == []
     assert trouble == []
 
 
 def test_the_snippet_works_under_a_strict_host_policy(
-    context: BrowserContext, host_site: str, content: dict[str, ContentItem]
+    widget_context: BrowserContext, host_site: str, content: dict[str, ContentItem]
 ) -> None:
-    page = context.new_page()
+    page = widget_context.new_page()
     page.set_default_timeout(10_000)
     trouble: list[str] = []
     fail_on_dialogs(page, trouble)
@@ -255,9 +258,9 @@ def test_the_snippet_works_under_a_strict_host_policy(
 
 
 def test_the_iframes_render_on_another_origin(
-    context: BrowserContext, host_site: str, content: dict[str, ContentItem]
+    widget_context: BrowserContext, host_site: str, content: dict[str, ContentItem]
 ) -> None:
-    page = context.new_page()
+    page = widget_context.new_page()
     page.set_default_timeout(10_000)
     trouble: list[str] = []
     fail_on_dialogs(page, trouble)
@@ -274,7 +277,7 @@ def test_the_iframes_render_on_another_origin(
     expect(map_frame.locator(".leaflet-container")).to_be_visible()
     expect(map_frame.locator(".cluster-icon")).to_have_text("4")
     expect(map_frame.locator("figure")).to_have_count(4)
-    assert context.cookies() == []
+    assert widget_context.cookies() == []
     assert trouble == []
 
 
