@@ -30,7 +30,6 @@ from tellus.widgets.http import etag_matches, not_modified, public_headers, publ
 from tellus.widgets.params import (
     GalleryQuery,
     WidgetParamsError,
-    parse_gallery,
     parse_gallery_query_string,
     parse_map,
 )
@@ -142,7 +141,7 @@ def _error_page(exc: WidgetParamsError) -> HttpResponse:
 
 def _frame(request: HttpRequest, template: str) -> HttpResponse:
     try:
-        query = parse_gallery(request.GET)
+        query = parse_gallery_query_string(request.META.get("QUERY_STRING", ""))
     except WidgetParamsError as exc:
         return _error_page(exc)
     branding = get_branding()
