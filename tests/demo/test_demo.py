@@ -172,7 +172,11 @@ class TestSeededDemo:
         assert member.preferred_language == "en"
         with default_storage.open(member.avatar.name) as avatar:
             assert Image.open(avatar).size == (128, 128)
-        assert Consent.objects.filter(person=member, withdrawn_at=None).exists()
+        consents = Consent.objects.filter(person=member)
+        assert {"website", "marketing"} <= set(
+            consents.filter(withdrawn_at=None).values_list("purpose", flat=True)
+        )
+        assert consents.exclude(withdrawn_at=None).exists()  # a history, not only a state
         assert member.trips.count() >= 3
         own = member.engagement_events.values_list("kind", flat=True)
         assert kinds.MEMBER_SIGNED_UP in own and kinds.TRIP_RECORDED in own

@@ -259,7 +259,7 @@ def simulate(members: int, seed: int) -> World:
     rng = np.random.default_rng(seed)
     people, sharer, demo = _members(rng, members)
     trips = _trips(rng, people, demo)
-    consents = _consents(rng, people)
+    consents = _consents(rng, people, demo)
     events = _events(rng, people, trips, sharer)
     return World(members=people, trips=trips, consents=consents, events=events, demo_member=demo)
 
@@ -405,12 +405,15 @@ def _trips(rng: np.random.Generator, people: Members, demo: int) -> Trips:
 # --------------------------------------------------------------------------- consents
 
 
-def _consents(rng: np.random.Generator, people: Members) -> Consents:
+def _consents(rng: np.random.Generator, people: Members, demo: int) -> Consents:
     n, k = len(people), len(PURPOSES)
     signup = people.signup
     contributor = (people.segment != PASSIVE).astype(int)
     granted = rng.random((n, k)) < GRANTED_AT_SIGN_UP[contributor]
     withdrawn = granted & (rng.random((n, k)) < WITHDRAWN_LATER)
+    # The demo member shows a history: website, social and marketing granted, social withdrawn.
+    granted[demo] = [True, True, False, True, False]
+    withdrawn[demo] = [False, True, False, False, False]
     withdrawn_at = signup[:, None] + rng.random((n, k)) * (H - signup[:, None])
     again = withdrawn & (rng.random((n, k)) < GRANTED_AGAIN)
     again_at = withdrawn_at + rng.random((n, k)) * (H - withdrawn_at)

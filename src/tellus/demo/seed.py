@@ -1,14 +1,24 @@
 """Writes the simulated demo destination into the database, in bulk.
 
-The history goes in with ``bulk_create`` in batches, or with PostgreSQL's
-COPY where that is the database: not through ``record_event`` and
-``trip_record``, which are for live acts one at a time (each checks its
-idempotency key first and opens a savepoint), and would take hours for five
-million events. The rows are those the services would write: the same kinds,
-stages and trip events, with no idempotency key (history needs no retry
-protection). Primary keys of members and trips are given here so that events
-can point at them without reading them back; PostgreSQL's sequences are moved
-past them afterwards.
+The history does not go through ``record_event`` and ``trip_record``: those
+are for live acts one at a time (each looks up its idempotency key and opens
+a savepoint), and five million events through them would take hours. The
+rows written are the ones those services would write (the same kinds, stages,
+trip events and subjects), with no idempotency key: history needs no retry
+protection. Three loaders, in batches with a progress bar:
+
+- ``orm``: ``bulk_create``, on any database (the slowest: Django prepares
+  every field of every row);
+- ``sql``: the driver's ``executemany`` on SQLite, with the values Django
+  itself would store;
+- ``copy``: PostgreSQL's COPY through psycopg.
+
+``auto`` picks ``copy`` on PostgreSQL, ``sql`` on SQLite and ``orm``
+elsewhere. For big loads the fast loaders drop a table's plain indexes and
+build them again afterwards, which costs less than keeping them up to date
+row by row. Primary keys of members and trips are given here, so that events
+point at them without reading them back; PostgreSQL's sequences are moved past
+them afterwards.
 
 Everything is written in one transaction, the admin account last: a seeding
 cut short leaves nothing, and the admin account's presence means "seeded".
