@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -142,7 +143,8 @@ RATELIMIT_VIEW = "tellus.core.views.rate_limited"
 # 200 API calls per member per minute) and Discourse (per-address limits).
 TELLUS_RATE_LIMITS = {
     "api_member": env_str("TELLUS_RATE_API_MEMBER", "200/m"),
-    "api_anonymous": env_str("TELLUS_RATE_API_ANONYMOUS", "60/m"),
+    # A map being panned asks for a view per move: generous for anonymous readers.
+    "api_anonymous": env_str("TELLUS_RATE_API_ANONYMOUS", "300/m"),
     "write_member": env_str("TELLUS_RATE_WRITE_MEMBER", "60/m"),
     "write_address": env_str("TELLUS_RATE_WRITE_ADDRESS", "120/m"),
 }
@@ -306,12 +308,16 @@ if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [])
 
+# Media on a separate domain (the recommended production setup) must be allowed as images.
+MEDIA_ORIGINS = (
+    [f"{urlsplit(MEDIA_URL).scheme}://{urlsplit(MEDIA_URL).netloc}"] if "://" in MEDIA_URL else []
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", "blob:", "https://*.tile.openstreetmap.org"],
+        "img-src": [SELF, "data:", "blob:", "https://*.tile.openstreetmap.org", *MEDIA_ORIGINS],
         "connect-src": [SELF],
         "font-src": [SELF],
         "object-src": [NONE],

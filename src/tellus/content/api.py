@@ -131,7 +131,10 @@ def item_out(item: ContentItem, *, owner_view: bool = False) -> ItemOut:
         longitude=item.public_longitude,
         published_at=item.published_at,
         url=f"{settings.SITE_URL}/content/{item.pk}/",
-        renditions=[RenditionOut(**r) for r in queries.renditions_for(item)],
+        renditions=[
+            RenditionOut(width=r["width"], height=r["height"], url=queries.absolute_url(r["url"]))
+            for r in queries.renditions_for(item)
+        ],
         placeholder=item.placeholder,
         body_html=item.body_html if item.kind == "story" else None,
     )

@@ -4,13 +4,27 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
-from tellus.content.models import ContentItem, Report, RightsRequest, Tag
+from tellus.content.models import CampaignPick, ContentItem, Report, RightsRequest, Tag
 from tellus.people.models import Consent, ConsentPurpose, Person
 from tellus.people.queries import consent_exists
 
@@ -169,6 +183,11 @@ def rendition_url(name: str) -> str:
     return default_storage.url(name)
 
 
+def absolute_url(url: str) -> str:
+    """Media URLs for other origins (API clients, widgets), even when MEDIA_URL is a path."""
+    return url if "://" in url else f"{settings.SITE_URL}{url}"
+
+
 def renditions_for(item: ContentItem) -> list[dict[str, Any]]:
     return [
         {"width": r["width"], "height": r["height"], "url": rendition_url(r["name"])}
@@ -223,3 +242,185 @@ def known_hashes(exclude_id: int) -> tuple[list[int], list[int | None]]:
         ids.append(pk)
         hashes.append(value)
     return ids, hashes
+
+
+# --- Staff console: moderation, rights requests, campaigns -------------------
+
+STAFF_PURPOSES = (ConsentPurpose.WEBSITE, ConsentPurpose.SOCIAL, ConsentPurpose.PRINT)
+
+
+def _with_author_history(items: QuerySet[ContentItem]) -> QuerySet[ContentItem]:
+    """Count the contributor's published and rejected items in correlated subqueries.
+
+    Subqueries rather than a join, so that a prolific contributor's items are
+    never multiplied by an item's reports.
+    """
+
+    def count_of(state: str) -> Coalesce:
+        rows = (
+            ContentItem.objects.filter(author_id=OuterRef("author_id"), state=state)
+            .order_by()
+            .values("author_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+    return items.annotate(
+        author_published=count_of(ContentItem.State.PUBLISHED),
+        author_rejected=count_of(ContentItem.State.REJECTED),
+    )
+
+
+def _open_reports_of_row() -> QuerySet[Report]:
+    return Report.objects.filter(item_id=OuterRef("pk"), resolved_at__isnull=True).order_by()
+
+
+def _with_open_reports(items: QuerySet[ContentItem]) -> QuerySet[ContentItem]:
+    """Annotate the open-report count and prefetch the open reports as ``open_report_list``."""
+    count = _open_reports_of_row().values("item_id").annotate(n=Count("pk")).values("n")
+    return items.annotate(
+        open_reports=Coalesce(Subquery(count, output_field=IntegerField()), 0)
+    ).prefetch_related(
+        Prefetch(
+            "reports",
+            queryset=Report.objects.filter(resolved_at__isnull=True).order_by("created_at", "pk"),
+            to_attr="open_report_list",
+        )
+    )
+
+
+def console_moderation_queue() -> QuerySet[ContentItem]:
+    """What moderators review, longest waiting first.
+
+    Items waiting for moderation, hidden items (after reports or by a
+    moderator) and published items with open reports: reports land in the same
+    queue. An item waits from its first open report, else from its submission.
+    """
+    reported = Exists(_open_reports_of_row())
+    first_report = _open_reports_of_row().order_by("created_at").values("created_at")[:1]
+    items = ContentItem.objects.filter(
+        Q(state__in=[ContentItem.State.PENDING, ContentItem.State.HIDDEN])
+        | Q(reported, state=ContentItem.State.PUBLISHED)
+    ).select_related("author", "initiative", "place")
+    items = _with_open_reports(_with_author_history(items)).annotate(
+        waiting_since=Coalesce(Subquery(first_report), F("created_at"))
+    )
+    return items.order_by("waiting_since", "pk")
+
+
+def item_for_moderation(item_id: int) -> ContentItem | None:
+    """Any item, in any state, with what a moderator needs beside it (not its audit log)."""
+    items = ContentItem.objects.filter(pk=item_id).select_related("author", "initiative", "place")
+    return with_tags(_with_open_reports(_with_author_history(items))).first()
+
+
+def items_by_id(ids: Iterable[int]) -> dict[int, ContentItem]:
+    """Small summaries of items (e.g. an item's near-duplicates), in one query."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = ContentItem.objects.filter(pk__in=wanted).only(
+        "pk", "title", "kind", "state", "renditions", "author_id"
+    )
+    return {item.pk: item for item in rows}
+
+
+def _allows(purpose: str) -> Exists:
+    return consent_exists(purpose, SUBJECT_TYPE)
+
+
+@dataclass(frozen=True)
+class LibraryFilters:
+    """How staff narrow the published content they may ask about or pick."""
+
+    search: str = ""
+    kind: str = ""
+    place: str = ""
+    tag: str = ""
+    allows: str = ""  # website | social | print
+
+
+def published_for_staff(filters: LibraryFilters) -> QuerySet[ContentItem]:
+    """Published items, newest first, each marked with the uses its contributor allows."""
+    items = (
+        ContentItem.objects.filter(state=ContentItem.State.PUBLISHED)
+        .select_related("author", "place")
+        .annotate(**{f"allows_{p}": _allows(p) for p in STAFF_PURPOSES})
+    )
+    search = filters.search.strip()
+    if search:
+        items = items.filter(
+            Q(title__icontains=search)
+            | Q(caption__icontains=search)
+            | Q(author__display_name__icontains=search)
+        )
+    if filters.kind in ContentItem.Kind.values:
+        items = items.filter(kind=filters.kind)
+    if filters.place:
+        items = items.filter(place__slug=filters.place)
+    if filters.tag:
+        items = items.filter(tags__slug=filters.tag)
+    if filters.allows in STAFF_PURPOSES:
+        items = items.filter(**{f"allows_{filters.allows}": True})
+    return items.order_by("-published_at", "-pk")
+
+
+def published_item_for_staff(item_id: int) -> ContentItem | None:
+    return published_for_staff(LibraryFilters()).filter(pk=item_id).first()
+
+
+def rights_requests_for_console(state: str = "") -> QuerySet[RightsRequest]:
+    requests = RightsRequest.objects.select_related("item", "item__author", "requested_by")
+    if state in RightsRequest.State.values:
+        requests = requests.filter(state=state)
+    return requests.order_by("-created_at", "-pk")
+
+
+def campaign_picks(campaign: str = "") -> QuerySet[CampaignPick]:
+    """Picks, by campaign then newest, each marked with whether its use is still allowed."""
+    still_allowed = Exists(
+        Consent.objects.filter(
+            person_id=OuterRef("item__author_id"),
+            subject_type=SUBJECT_TYPE,
+            subject_id=OuterRef("item_id"),
+            purpose=OuterRef("purpose"),
+            withdrawn_at__isnull=True,
+        )
+    )
+    picks = CampaignPick.objects.select_related("item", "item__author", "picked_by").annotate(
+        consent_active=still_allowed
+    )
+    if campaign:
+        picks = picks.filter(campaign=campaign)
+    return picks.order_by("campaign", "-created_at", "-pk")
+
+
+def campaign_names(limit: int = 500) -> list[str]:
+    names = CampaignPick.objects.order_by("campaign").values_list("campaign", flat=True)
+    return list(names.distinct()[:limit])
+
+
+def consent_record(item: ContentItem) -> list[dict[str, Any]]:
+    """Every consent row of the item, oldest first: what was allowed when, and how."""
+    rows = Consent.objects.filter(
+        person_id=item.author_id, subject_type=SUBJECT_TYPE, subject_id=item.pk
+    ).order_by("granted_at", "pk")
+    return [
+        {
+            "purpose": row.purpose,
+            "granted_at": row.granted_at.isoformat(),
+            "withdrawn_at": row.withdrawn_at.isoformat() if row.withdrawn_at else None,
+            "source": row.source,
+        }
+        for row in rows
+    ]
+
+
+def credit_line(item: ContentItem, destination: str) -> str:
+    """How a reused item is credited: "Photo: NAME / DESTINATION via Tellus"."""
+    return _("%(kind)s: %(name)s / %(destination)s via Tellus") % {
+        "kind": item.get_kind_display(),
+        "name": item.author.public_name,
+        "destination": destination,
+    }

@@ -466,3 +466,36 @@ def share_click(*, share: Share, visitor_key: str, day: str) -> bool:
 
 def content_count_view(*, item_id: int) -> None:
     ContentItem.objects.filter(pk=item_id).update(view_count=F("view_count") + 1)
+
+
+# --- Staff console -----------------------------------------------------------
+
+
+def moderation_actions_for(state: str) -> list[str]:
+    """The decisions :func:`content_moderate` accepts for an item in ``state``, in order."""
+    return [action for action, states in _ALLOWED_FROM.items() if state in states]
+
+
+def content_dismiss_reports(
+    *, item: ContentItem, moderator: Person, reason: str = ""
+) -> ContentItem:
+    """Keep a reported, published item as it is: close its open reports, log the decision."""
+    with transaction.atomic():
+        item = ContentItem.objects.select_for_update().get(pk=item.pk)
+        if item.state != ContentItem.State.PUBLISHED:
+            raise ContentError(
+                _("Only a published item's reports can be dismissed; approve or reject it."),
+                code="state",
+            )
+        closed = Report.objects.filter(item=item, resolved_at__isnull=True).update(
+            resolved_at=timezone.now()
+        )
+        if not closed:
+            raise ContentError(_("This item has no open reports."), code="state")
+        ModerationDecision.objects.create(
+            item=item,
+            moderator=moderator,
+            action=ModerationDecision.Action.DISMISS_REPORTS,
+            reason=reason.strip()[:500],
+        )
+    return item

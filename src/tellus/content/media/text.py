@@ -27,7 +27,7 @@ def clean_text(value: object, *, max_length: int) -> str | None:
         category = unicodedata.category(ch)
         if ch in "\t\r\n":
             kept.append(" ")
-        elif category in {"Cc", "Cs", "Co", "Cn"} or ch in _BIDI_CONTROLS or ch == "\ufeff":
+        elif category in {"Cc", "Cs"} or ch in _BIDI_CONTROLS or ch == "\ufeff":
             continue
         else:
             kept.append(ch)
