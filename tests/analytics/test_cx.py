@@ -309,3 +309,13 @@ def test_cac_refuses_negative_or_missing_spend() -> None:
         acquisition_cost(SIGN_UPS, pl.DataFrame({"channel": ["x"], "cost": [1.0]}))
     with pytest.raises(AnalyticsInputError, match="is String in events but Int64"):
         acquisition_cost(SIGN_UPS, pl.DataFrame({"channel": [1], "spend": [1.0]}))
+
+
+def test_nps_score_interval_refuses_too_many_groups(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tellus.analytics.cx as cx
+
+    monkeypatch.setattr(cx, "MAX_SCORE_GROUPS", 2)
+    frame = answers(9, 9, 9, touchpoint=["a", "b", "c"])
+    with pytest.raises(AnalyticsInputError, match="use method='wald'"):
+        nps(frame, by="touchpoint")
+    assert nps(frame, by="touchpoint", method="wald").height == 3

@@ -43,6 +43,8 @@ __all__ = [
 ]
 
 SERVQUAL_DIMENSIONS = ("reliability", "responsiveness", "assurance", "empathy", "tangibles")
+#: The score interval solves two equations per group; past this many groups use "wald".
+MAX_SCORE_GROUPS = 100_000
 
 
 def _by(by: str | Sequence[str]) -> list[str]:
@@ -206,6 +208,11 @@ def nps(
     if method == "wald":
         se = np.sqrt(np.maximum(p + d - point**2, 0.0) / n)
         low, high = np.clip(point - z * se, -1, 1), np.clip(point + z * se, -1, 1)
+    elif table.height > MAX_SCORE_GROUPS:
+        raise AnalyticsInputError(
+            f"{table.height:,} groups are more than the {MAX_SCORE_GROUPS:,} the score interval "
+            "handles; use method='wald' or fewer groups"
+        )
     else:
         bounds = [
             _nps_score_bounds(pro, pas, det, z)
