@@ -23,9 +23,9 @@ class Horizon:
     ``annual_discount_rate``: the DMO's cost of capital (or the public-sector
     discount rate it must use); 10 % is a common default in the CLV literature
     and should match the rate used for CLV, so that the parts of CEV add up.
-    ``horizon_periods`` × ``period_days``: one year of months by default; Kumar
-    et al. predict referral and influence behaviour over short horizons because
-    it changes faster than spending does.
+    ``horizon_periods`` × ``period_days``: one year of months by default (our
+    choice): referral and influence habits change faster than spending, so a
+    constant rate is extrapolated only a short way.
     ``prior_periods``: how many periods of DMO-average behaviour a member's own
     record is blended with (empirical Bayes shrinkage; 0 turns it off). Three
     periods (a quarter) keep a new member's first referral from being taken
