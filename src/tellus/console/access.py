@@ -36,6 +36,9 @@ def staff_page(
 NAVIGATION = [
     ("console:dashboard", "people.view_console", _("Overview")),
     ("console:members", "people.view_member", _("Members")),
+    ("console:moderation", "content.moderate_content", _("Moderation")),
+    ("console:rights", "content.request_rights", _("Rights requests")),
+    ("console:campaigns", "content.pick_for_campaign", _("Campaigns")),
     ("console:initiatives", "engagement.view_initiative", _("Initiatives")),
     ("console:engagement", "engagement.view_engagement", _("Engagement")),
     ("console:staff", "people.assign_roles", _("Staff roles")),

@@ -320,8 +320,10 @@ def items_by_id(ids: Iterable[int]) -> dict[int, ContentItem]:
     wanted = sorted(set(ids))
     if not wanted:
         return {}
-    rows = ContentItem.objects.filter(pk__in=wanted).only(
-        "pk", "title", "kind", "state", "renditions", "author_id"
+    rows = (
+        ContentItem.objects.filter(pk__in=wanted)
+        .order_by()
+        .only("pk", "title", "kind", "state", "renditions", "author_id")
     )
     return {item.pk: item for item in rows}
 
