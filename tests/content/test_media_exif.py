@@ -105,7 +105,9 @@ def test_an_impossible_date_is_left_out_with_a_notice(value):
 
 
 def test_html_and_control_characters_in_metadata_come_back_raw_but_clean():
-    description = "<script>alert('x')</script>\x00\x07 Playa\u202e gnp.exe \x1b[31m ☀️ שלום"
+    description = (
+        "<script>alert('x')</script>\x00\x07 Playa\u202e gnp.exe \x1b[31m ☀️ שלום 👨‍👩‍👧 🫨"
+    )
     result = _upload(
         [
             (0x010E, ASCII, description),
@@ -114,7 +116,7 @@ def test_html_and_control_characters_in_metadata_come_back_raw_but_clean():
         ]
     )
     meta = result.metadata
-    assert meta.description == "<script>alert('x')</script> Playa gnp.exe [31m ☀️ שלום"
+    assert meta.description == "<script>alert('x')</script> Playa gnp.exe [31m ☀️ שלום 👨‍👩‍👧 🫨"
     assert meta.camera_make == "Canon Injected: header"
     assert meta.camera_model is not None and len(meta.camera_model) == 200
     assert meta.camera_model.endswith("…")
