@@ -100,7 +100,10 @@ class DecisionForm(ModerationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reason"].help_text = REASON_HELP
+        reason = self.fields["reason"]
+        reason.help_text = REASON_HELP
+        # Several lines, and Enter never submits the first button (Approve) by accident.
+        reason.widget = forms.Textarea(attrs={"rows": 2, "maxlength": "500"})
 
 
 @dataclass
