@@ -54,29 +54,40 @@ OURS_PY = ROOT / ".venv" / "bin" / "python"
 RUNS = BENCH / "runs"
 
 
+TIME = Path("/usr/bin/time")
+
+
 def run(
     cmd: list[str], *, env: dict[str, str] | None = None, timeout: float = 3600
 ) -> tuple[float, float, str]:
-    """Run a process; return wall seconds, its own peak RSS in MB and its stdout."""
-    started = time.perf_counter()
+    """Run a process; return wall seconds, its own peak RSS in MB and its stdout.
+
+    The peak comes from GNU time (``%M``): a child forked from this large process
+    would otherwise report this process's pages as its own.
+    """
     out_file = RUNS / "last.out"
     err_file = RUNS / "last.err"
+    use_time = TIME.exists()
+    full = [str(TIME), "-f", "peak_kb=%M", *cmd] if use_time else cmd
+    started = time.perf_counter()
     with out_file.open("w") as out, err_file.open("w") as err:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env={**os.environ, **(env or {})})
-        deadline = started + timeout
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                proc.kill()
-                os.wait4(proc.pid, 0)
-                raise TimeoutError(f"{cmd[1]} did not finish in {timeout:.0f} s")
-            time.sleep(0.05)
+        proc = subprocess.Popen(full, stdout=out, stderr=err, env={**os.environ, **(env or {})})
+        try:
+            code = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            raise TimeoutError(f"{cmd[1]} did not finish in {timeout:.0f} s") from None
     wall = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed:\n{err_file.read_text()[-3000:]}")
-    return wall, usage.ru_maxrss / 1024, out_file.read_text()
+    err_text = err_file.read_text()
+    if code != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{err_text[-3000:]}")
+    peak = float("nan")
+    for line in reversed(err_text.splitlines()):
+        if line.startswith("peak_kb="):
+            peak = int(line.split("=", 1)[1]) / 1024
+            break
+    return wall, peak, out_file.read_text()
 
 
 def last_json(text: str) -> dict:
