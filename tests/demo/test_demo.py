@@ -117,7 +117,7 @@ def demo_output(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
 @pytest.mark.usefixtures("demo_output")
 class TestSeededDemo:
     def test_prints_a_summary_and_the_logins(self, demo_output: str) -> None:
-        assert "Seeded Isla Clara (small, seed 11, history to 2026-06-30" in demo_output
+        assert "Seeded Isla Clara (small, seed 11, history up to 2026-06-30" in demo_output
         for line in ("members", "trips", "events", "consents"):
             assert f"  {line}" in demo_output
         assert "password tellus-demo" in demo_output

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from tellus.engagement import kinds
 
-HISTORY_DAYS = 730  # two years of history, ending the day before the seed's last day
+HISTORY_DAYS = 730  # two years of history, up to the start of the day the seeder is given
 
 DESTINATION = {
     "name": "Isla Clara",

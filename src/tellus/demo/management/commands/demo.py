@@ -39,8 +39,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--until",
             default=None,
-            help="Last day of the history, YYYY-MM-DD (default: today, UTC). "
-            "Fix it to get the same dates on another day.",
+            help="The history covers the two years before this day, YYYY-MM-DD (default: "
+            "today, UTC). Fix it to get the same dates on another day.",
         )
         parser.add_argument(
             "--loader",
@@ -91,7 +91,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {summary.destination} ({summary.size}, seed {summary.seed}, history "
-                f"to {summary.until:%Y-%m-%d}, {summary.loader}) in {took:.1f} s:"
+                f"up to {summary.until:%Y-%m-%d}, {summary.loader}) in {took:.1f} s:"
             )
         )
         for name, count in summary.counts.items():
