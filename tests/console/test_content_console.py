@@ -689,3 +689,52 @@ def test_hostile_text_is_shown_escaped_everywhere(persona_client, member, market
         assert "<script>alert" not in body and "<img src=x" not in body and "<b>Mallory" not in body
         assert "&lt;script&gt;alert" in body
     assert pick.pk
+
+
+# --- In Spanish -------------------------------------------------------------------------
+
+
+def test_the_pages_with_content_speak_spanish(member, other_member, admin_person):
+    from tests.test_translations import _assert_spanish, _spanish_client
+
+    admin_person.display_name = "Ana"
+    admin_person.save()
+    original = make_item(other_member, state="published", title="Playa original")
+    make_item(
+        member,
+        title="Copia de la playa",
+        flags=[*sorted(NOT_PHOTO_FLAGS | WATERMARK_FLAGS), f"duplicate_of:{original.pk}"],
+    )
+    reported = stored_photo(other_member, title="Denunciada", consents=("print",))
+    report(reported, 1, reason="privacy")
+    hidden = make_item(other_member, state="published", title="Oculta")
+    report(hidden, 3)
+    RightsRequest.objects.create(
+        item=reported, requested_by=admin_person, purpose="social", message="¿Podemos?"
+    )
+    pick = CampaignPick.objects.create(item=reported, purpose="print", campaign="Primavera")
+    client = _spanish_client(admin_person)
+    _assert_spanish(
+        client,
+        "/console/moderation/",
+        "Oculto tras 3 denuncias",
+        "Publicado, denunciado 1 vez",
+        "Parece un elemento ya compartido.",
+        "Mantenerlo publicado",
+    )
+    _assert_spanish(
+        client, f"/console/moderation/{hidden.pk}/", "Registro de auditoría", "3 denuncias"
+    )
+    _assert_spanish(client, "/console/rights/", "Pendiente de respuesta")
+    _assert_spanish(client, "/console/rights/find/", "Pedir derechos")
+    _assert_spanish(client, f"/console/rights/items/{reported.pk}/", "Enviar la solicitud")
+    _assert_spanish(client, "/console/campaigns/", "Primavera")
+    _assert_spanish(client, "/console/campaigns/find/", "Elegir")
+    _assert_spanish(client, f"/console/campaigns/items/{reported.pk}/", "Elegir")
+    archive = zipfile.ZipFile(
+        io.BytesIO(client.get(f"/console/campaigns/picks/{pick.pk}/download/").content)
+    )
+    assert archive.read("credit.txt").decode().startswith("Foto: Olav / ")
+    ContentItem.objects.filter(pk=reported.pk).update(state="hidden")
+    refused = client.get(f"/console/campaigns/picks/{pick.pk}/download/")
+    assert refused.status_code == 403 and "ya no está publicado" in refused.content.decode()
