@@ -117,6 +117,20 @@ def test_weights_equal_repeated_rows() -> None:
     assert b.log_likelihood == pytest.approx(a.log_likelihood, rel=1e-12)
 
 
+def test_spend_weights_equal_repeated_rows() -> None:
+    summary = cdnow_summary().select("frequency", "recency", "T", "monetary_value")
+    doubled = pl.concat([summary, summary])
+    a = fit_spend(summary, weights=None)
+    b = fit_spend(doubled)
+    c = fit_spend(summary.with_columns(n=pl.lit(2.0)), weights="n")
+    assert b.n_patterns == a.n_patterns < 946  # copies, and equal summaries, are merged
+    assert b.n_customers == c.n_customers == 2 * 946
+    for name in a.params:
+        assert b.params[name] == pytest.approx(a.params[name], rel=1e-7)
+        assert c.params[name] == pytest.approx(a.params[name], rel=1e-7)
+    assert b.log_likelihood == pytest.approx(2 * a.log_likelihood, rel=1e-12)
+
+
 def test_simulated_log_is_reproducible() -> None:
     one = simulate_transactions(500, r=1, alpha=4, a=0.5, b=5, p=6, q=4, gamma=16, seed=3)
     two = simulate_transactions(500, r=1, alpha=4, a=0.5, b=5, p=6, q=4, gamma=16, seed=3)

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import polars as pl
 from scipy.special import gammaln, polygamma, psi
 
 from tellus.analytics.clv._fit import FitError, FitResult, maximise
@@ -114,12 +115,16 @@ def fit_gamma_gamma_arrays(
     w = np.ones(x.size) if weights is None else weights[repeat]
     if x.size < 2:
         raise FitError("gamma-gamma: at least two customers with repeat trips are needed")
+    # Identical (frequency, mean spend) rows are fitted once, with their count.
+    grouped = pl.DataFrame({"x": x, "m": m, "w": w}).group_by("x", "m").agg(pl.col("w").sum())
+    if grouped.height < x.size:
+        x, m, w = (grouped.get_column(c).to_numpy() for c in ("x", "m", "w"))
     data = _prepare(x, m, w)
     warm = None
     warm_scale = 1.0
     if x.size > 50_000:
-        rows = np.random.default_rng(0).integers(0, x.size, 30_000)
-        warm_data = _prepare(x[rows], m[rows], w[rows])
+        rows = np.random.default_rng(0).choice(x.size, 30_000, p=w / w.sum())
+        warm_data = _prepare(x[rows], m[rows], np.ones(rows.size))
         warm, warm_scale = _objective(warm_data), warm_data.total
     mean = float(np.dot(w, m) / w.sum())
     return maximise(
@@ -128,7 +133,7 @@ def fit_gamma_gamma_arrays(
         NAMES,
         model="gg",
         n_customers=round(data.total),
-        n_patterns=int(x.size),
+        n_patterns=int(data.w.size),
         scale=data.total,
         warm=warm,
         warm_scale=warm_scale,
