@@ -13,8 +13,13 @@ os.environ.setdefault("SECRET_KEY", "tellus-test-secret-key-not-for-production-u
 if os.environ.get("TELLUS_TEST_DATABASE_URL"):
     os.environ["DATABASE_URL"] = os.environ["TELLUS_TEST_DATABASE_URL"]
 if os.environ.get("TELLUS_TEST_REDIS_URL"):
-    os.environ["REDIS_URL"] = os.environ["TELLUS_TEST_REDIS_URL"]
-    os.environ.setdefault("CELERY_BROKER_URL", os.environ["TELLUS_TEST_REDIS_URL"])
+    # One Redis database per pytest-xdist worker, counting down from the one given,
+    # so that one worker's cache.clear() cannot wipe another's counters or jobs.
+    _base, _, _db = os.environ["TELLUS_TEST_REDIS_URL"].rpartition("/")
+    _worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
+    _url = f"{_base}/{max(int(_db or 0) - _worker, 0)}"
+    os.environ["REDIS_URL"] = _url
+    os.environ.setdefault("CELERY_BROKER_URL", _url)
 
 from tellus.config.settings import *  # noqa: F403
 from tellus.config.settings import DATA_DIR
@@ -34,7 +39,8 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
-# Eager jobs except in the Redis pass, where a real worker runs them.
-CELERY_TASK_ALWAYS_EAGER = not os.environ.get("TELLUS_TEST_REDIS_URL")
+# Jobs run in-process in every pass; the Redis pass's worker test sends its job
+# through the broker to a real worker.
+CELERY_TASK_ALWAYS_EAGER = True
 (DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
 TELLUS_MAP_SYNC_REBUILD = True  # tests see a change on the next request

@@ -151,30 +151,6 @@ def pending_rights_requests(author: Person) -> QuerySet[RightsRequest]:
     )
 
 
-def moderation_queue() -> QuerySet[ContentItem]:
-    """Items waiting for a moderator, oldest first, with the contributor's history counted."""
-    return (
-        ContentItem.objects.filter(state__in=[ContentItem.State.PENDING, ContentItem.State.HIDDEN])
-        .select_related("author", "initiative")
-        .annotate(
-            open_reports=Count(
-                "reports", filter=Q(reports__resolved_at__isnull=True), distinct=True
-            ),
-            author_published=Count(
-                "author__content_items",
-                filter=Q(author__content_items__state=ContentItem.State.PUBLISHED),
-                distinct=True,
-            ),
-            author_rejected=Count(
-                "author__content_items",
-                filter=Q(author__content_items__state=ContentItem.State.REJECTED),
-                distinct=True,
-            ),
-        )
-        .order_by("created_at", "pk")
-    )
-
-
 def open_reports_of(item: ContentItem) -> QuerySet[Report]:
     return item.reports.filter(resolved_at__isnull=True).order_by("created_at")
 
