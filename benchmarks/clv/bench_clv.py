@@ -71,7 +71,7 @@ def run(
     full = [str(TIME), "-f", "peak_kb=%M", *cmd] if use_time else cmd
     started = time.perf_counter()
     with out_file.open("w") as out, err_file.open("w") as err:
-        proc = subprocess.Popen(full, stdout=out, stderr=err, env={**os.environ, **(env or {})})
+        proc = subprocess.Popen(full, stdout=out, stderr=err, env=child_env(env))
         try:
             code = proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -88,6 +88,26 @@ def run(
             peak = int(line.split("=", 1)[1]) / 1024
             break
     return wall, peak, out_file.read_text()
+
+
+def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of every measured process: as an installed package runs,
+    with bytecode caches (pip compiles them on install), whatever this shell says."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, **(extra or {})}
+
+
+WARM_UP = {
+    "ours": "import tellus.analytics.cli, tellus.analytics.clv.simulate",
+    "lifetimes": "import lifetimes, lifetimes.utils, pandas, scipy.optimize, autograd",
+    "pymc": "import pymc_marketing.clv, pymc_extras.prior",
+}
+
+
+def warm_up(interpreters: dict[str, Path], env: dict[str, str]) -> None:
+    """Import each side's modules once, untimed, so that their bytecode is cached."""
+    for name, python in interpreters.items():
+        subprocess.run([str(python), "-c", WARM_UP[name]], env=child_env(env), check=True)
 
 
 def last_json(text: str) -> dict:
@@ -138,6 +158,10 @@ def main() -> None:
     ensure_data(args.sizes)
     pymc_sizes = args.sizes if args.pymc_sizes is None else args.pymc_sizes
     pymc_env = {"PYTENSOR_FLAGS": f"base_compiledir={BENCH / 'pytensor'}"}
+    sides = {"ours": OURS_PY, "lifetimes": LIFETIMES_PY}
+    if not args.skip_pymc:
+        sides["pymc"] = PYMC_PY
+    warm_up(sides, pymc_env)
 
     fit_rows = []
     job_rows = []
