@@ -7,9 +7,10 @@ the median and p95 of one view query (each view run --repeats times, its
 median kept), the time to build the index and to apply a change, for
 ``MapIndex.clusters`` in process and supercluster's ``getClusters`` in node.
 
-Part "endpoint" (the HTTP API end to end) is to be added to PARTS when
-``GET /api/v1/map/clusters`` exists; it can reuse ``make_points`` and
-``make_views``.
+Part "endpoint": ``GET /api/v1/map/clusters`` end to end on ``tellus serve``
+over the same points loaded into a throwaway database, the same views, the
+time to build the index from the database and to apply a change; see
+``bench_endpoint.py`` (which runs alone too, with more options).
 
 Setup: ``bash benchmarks/map/setup.sh`` (installs supercluster into
 .bench/map-node). Run: ``.venv/bin/python benchmarks/map/bench_map.py``.
@@ -248,7 +249,22 @@ def part_inprocess(args: argparse.Namespace) -> None:
         print_table(f"{kind}, {args.points:,} points, {args.views} views", ours, peer)
 
 
-PARTS: dict[str, Callable[[argparse.Namespace], None]] = {"inprocess": part_inprocess}
+def part_endpoint(args: argparse.Namespace) -> None:
+    from bench_endpoint import main as endpoint_main
+
+    endpoint_main(
+        [
+            *("--points", str(args.points), "--views", str(args.views)),
+            *("--repeats", str(args.repeats), "--seed", str(args.seed)),
+            *("--datasets", *args.datasets),
+        ]
+    )
+
+
+PARTS: dict[str, Callable[[argparse.Namespace], None]] = {
+    "inprocess": part_inprocess,
+    "endpoint": part_endpoint,
+}
 
 
 def main() -> None:
