@@ -109,8 +109,18 @@ def test_predict_writes_one_row_per_customer(
     assert code == 0
     scores = pl.read_csv(output) if suffix == ".csv" else pl.read_parquet(output)
     assert scores.height == 2357
-    assert {"customer", "p_alive", "expected_trips", "expected_spend", "clv"} <= set(scores.columns)
+    assert scores.columns == ["customer", "p_alive", "expected_trips", "expected_spend", "clv"]
     assert scores["clv"].min() > 0
+
+
+def test_predict_with_summary_columns(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    output = tmp_path / "scores.csv"
+    code, _, _ = run(
+        capsys, "predict", *TX, "--horizon", "52", "--output", str(output), "--with-summary"
+    )
+    assert code == 0
+    scores = pl.read_csv(output)
+    assert scores.columns == ["customer", "frequency", "recency", "T", "p_alive", "expected_trips"]
 
 
 def test_predict_with_saved_parameters(

@@ -11,8 +11,9 @@
 ``fit --json`` prints one object: ``model``, the parameters under their usual
 names (``r alpha a b``, ``r alpha s beta`` or ``p q gamma``), ``log_likelihood``,
 ``standard_errors`` (by parameter) and counts. ``predict`` writes one row per
-customer: the key (or every summary column), ``p_alive``, ``expected_trips``
-and, when spend is known, ``expected_spend`` and ``clv``. Progress goes to
+customer: the key (with ``--rfm``, every column that is not a summary statistic),
+``p_alive``, ``expected_trips`` and, when spend is known, ``expected_spend`` and
+``clv``; ``--with-summary`` adds the summary columns. Progress goes to
 standard error. Exit status: 0 on success, 2 on bad input.
 """
 
@@ -39,6 +40,17 @@ from tellus.analytics.clv import (
 )
 from tellus.analytics.clv.summary import LogReadError, summarize_transactions
 from tellus.analytics.validation import AnalyticsInputError
+
+# Columns of the summary that `predict` writes only with --with-summary.
+SUMMARY_STATS = {
+    "frequency",
+    "recency",
+    "T",
+    "monetary_value",
+    "frequency_holdout",
+    "duration_holdout",
+    "monetary_value_holdout",
+}
 
 
 class _Stages:
@@ -143,6 +155,11 @@ def _parser() -> argparse.ArgumentParser:
         "--discount-rate", type=_rate, default=0.0, help="annual discount rate (0.1 = 10%%)"
     )
     pred.add_argument("--output", type=Path, required=True, help="FILE.csv or FILE.parquet")
+    pred.add_argument(
+        "--with-summary",
+        action="store_true",
+        help="also write each customer's frequency, recency, T and monetary_value",
+    )
     return parser
 
 
@@ -353,6 +370,8 @@ def _predict(args: argparse.Namespace) -> int:
             time_unit=args.time_unit,
         )
         stage("predicted")
+        if not args.with_summary:
+            result = result.select([c for c in result.columns if c not in SUMMARY_STATS])
         if suffix == ".csv":
             result.write_csv(args.output)
         else:

@@ -157,27 +157,30 @@ def _newton(
         step *= min(1.0, 2.0 / max(float(np.max(np.abs(step))), 1e-300))
         shrink = 1.0
         accepted = False
+        trial_eval: tuple[float, np.ndarray, np.ndarray | None] | None = None
         while shrink > 1e-6:
             trial = np.clip(u + shrink * step, -25.0, 25.0)
-            trial_value, _, _ = evaluate(trial, False)
-            if math.isfinite(trial_value) and trial_value <= value + 1e-13 * abs(value):
+            # The full step is nearly always taken: evaluate its Hessian at once.
+            trial_eval = evaluate(trial, shrink == 1.0)
+            if math.isfinite(trial_eval[0]) and trial_eval[0] <= value + 1e-13 * abs(value):
                 accepted = True
                 break
             shrink /= 2
-        if not accepted:
+        if not accepted or trial_eval is None:
             # No descent left along Newton's direction: at the optimum to machine precision.
             converged = bool(np.max(np.abs(g_u)) < 1e-6 * max(1.0, abs(value)))
             break
         decrement = -float(np.dot(g_u, step))
         u = trial
-        value, g_u, h_new = evaluate(u, True)
+        value, g_u, h_new = trial_eval if trial_eval[2] is not None else evaluate(u, True)
         assert h_new is not None
         h_u = h_new
         if on_step:
             on_step(f"Newton step, log-likelihood {-value:,.6f}")
-        # Newton converges quadratically: once a full step gained less than 1e-9
-        # in log-likelihood (or moved no parameter by 1e-9), the next gains nothing.
-        if (damping == 0.0 and shrink == 1.0 and decrement < 1e-9) or np.max(
+        # Newton converges quadratically: once a full step gained less than
+        # 1e-9 + 1e-13 |log-likelihood| (or moved no parameter by 1e-9), the next
+        # step would change the estimates by less than 1e-6 of a standard error.
+        if (damping == 0.0 and shrink == 1.0 and decrement < 1e-9 + 1e-13 * abs(value)) or np.max(
             np.abs(shrink * step)
         ) < 1e-9:
             converged = True
