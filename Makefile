@@ -5,6 +5,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 export TELLUS_DATA_DIR ?= $(CURDIR)/data
+# Compiled bytecode makes every later start faster; some machines switch it off.
+unexport PYTHONDONTWRITEBYTECODE
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_SIZE ?= medium
@@ -42,15 +44,11 @@ $(VENDOR)/.copied: node_modules/.package-lock.json
 
 setup: $(BIN)/tellus $(VENDOR)/.copied
 
+# One process migrates, collects static files, seeds (once) and serves.
 demo: setup
-	@DEBUG=1 $(BIN)/tellus migrate --no-input -v0
-	@DEBUG=1 $(BIN)/tellus collectstatic --no-input -v0
-	@DEBUG=1 $(BIN)/tellus demo --size $(DEMO_SIZE)
-	@DEBUG=1 $(BIN)/tellus serve --host $(HOST) --port $(PORT)
+	@DEBUG=1 $(BIN)/tellus serve --demo $(DEMO_SIZE) --host $(HOST) --port $(PORT)
 
 serve: setup
-	@$(BIN)/tellus migrate --no-input -v0
-	@$(BIN)/tellus collectstatic --no-input -v0
 	@$(BIN)/tellus serve --host $(HOST) --port $(PORT)
 
 test: setup

@@ -22,6 +22,11 @@ def serve(argv: list[str]) -> int:
     parser.add_argument("--workers", type=int, default=int(os.environ.get("TELLUS_WORKERS", "1")))
     parser.add_argument("--threads", type=int, default=int(os.environ.get("TELLUS_THREADS", "4")))
     parser.add_argument(
+        "--demo",
+        choices=["small", "medium", "large"],
+        help="Seed the demo destination of this size first, if it is not there yet.",
+    )
+    parser.add_argument(
         "--no-setup",
         action="store_true",
         help="Skip applying migrations and collecting static files before serving.",
@@ -49,6 +54,8 @@ def serve(argv: list[str]) -> int:
         # One machine, no separate deploy step: bring the database and static files up to date.
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+    if args.demo:
+        call_command("demo", size=args.demo)
     jobs = "a Celery worker" if settings.CELERY_BROKER_URL else "in-process"
     print(f"Tellus on http://{args.host}:{args.port}/  (background jobs: {jobs})", flush=True)
     server = Server(

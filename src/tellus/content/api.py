@@ -14,7 +14,6 @@ from pydantic import Field, field_validator, model_validator
 
 from tellus.content import queries
 from tellus.content.forms import clean_text_line
-from tellus.content.map import current_index
 from tellus.content.models import ContentItem, Place
 from tellus.content.services import (
     ITEM_PURPOSES,
@@ -339,6 +338,8 @@ def map_clusters(
         parts = [float(p) for p in bbox.split(",")]
         if len(parts) != 4:
             raise ValueError("bbox needs four numbers: west,south,east,north")
+        from tellus.content.map import current_index  # noqa: PLC0415 (SciPy loads on first use)
+
         index = current_index()
         view = index.clusters(parts, zoom)
     except ValueError as exc:
