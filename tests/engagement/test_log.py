@@ -89,6 +89,7 @@ def test_a_trip_and_its_event_are_recorded_together(member, other_member):
     event = Event.objects.get(kind=kinds.TRIP_RECORDED)
     assert event.value == Decimal("1500.00")
     assert event.attributed_to == other_member
+    assert event.channel == "referral", "referral value counts trips on the referral channel"
     assert event.journey_stage == "trip"
     assert (event.subject_type, event.subject_id) == ("engagement.trip", trip.pk)
 

@@ -103,6 +103,7 @@ def trip_record(
             journey_stage=JourneyStage.TRIP,
             value=spend,
             attributed_to=referred_by,
+            channel="referral" if referred_by else "",
             idempotency_key=idempotency_key or f"trip:{trip.pk}",
         )
     return trip
