@@ -305,7 +305,7 @@ def _time_each(
 
 def _index_pass(
     views: list[list[float]], repeats: int
-) -> tuple[float, float, list[float], list[int]]:
+) -> tuple[int, float, float, list[float], list[int]]:
     """The index built from the database, then queried as bench_map.py does; freed on return."""
     from tellus.content.mapindex import MapIndex
     from tellus.content.queries import map_points
@@ -316,19 +316,20 @@ def _index_pass(
     t0 = time.perf_counter()
     index = MapIndex.build(ids, lons, lats, progress=True)
     build_s = time.perf_counter() - t0
+    public = len(ids)
     del ids, lons, lats
     times, sizes = _time_each(lambda v: index.clusters(v[:4], int(v[4])), len, views, repeats)
-    return query_s, build_s, times, sizes
+    return public, query_s, build_s, times, sizes
 
 
 def cmd_inprocess(args: argparse.Namespace) -> None:
     _setup()
     from django.test import Client, override_settings
 
-    from tellus.content.map import current_index, forget_index
+    from tellus.content.map import REBUILD_SECONDS, current_index, forget_index
 
     views: list[list[float]] = json.loads(Path(args.views).read_text())
-    query_s, build_s, index_ms, sizes = _index_pass(views, args.repeats)
+    public, query_s, build_s, index_ms, sizes = _index_pass(views, args.repeats)
 
     forget_index()
     t0 = time.perf_counter()
@@ -360,6 +361,8 @@ def cmd_inprocess(args: argparse.Namespace) -> None:
         raise SystemExit("the endpoint's answers differ from the index's")
     _emit(
         {
+            "public_points": public,
+            "rebuild_every_s": REBUILD_SECONDS,
             "map_points_s": query_s,
             "build_s": build_s,
             "current_index_s": current_s,
