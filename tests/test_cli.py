@@ -35,6 +35,7 @@ def operator_env(tmp_path: Path) -> dict[str, str]:
         }
     )
     env.pop("SECRET_KEY", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests' live server only
     return env
 
 
