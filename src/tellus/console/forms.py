@@ -6,24 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from tellus.core.models import Destination
 from tellus.core.validators import no_control_characters
 from tellus.engagement.models import Initiative
+from tellus.engagement.services import INITIATIVE_FIELDS
 from tellus.people.roles import ROLE_LABELS
 
 
 class InitiativeForm(forms.ModelForm):
     class Meta:
         model = Initiative
-        fields = [
-            "name",
-            "slug",
-            "description",
-            "kind",
-            "interaction",
-            "tools",
-            "initiated_by",
-            "starts_on",
-            "ends_on",
-            "is_active",
-        ]
+        fields = list(INITIATIVE_FIELDS)
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),

@@ -132,6 +132,21 @@ def content_set_consents(
     return item
 
 
+def _record_submission(item: ContentItem, details: ItemDetails, consents: Iterable[str]) -> None:
+    """What every submission records, in the caller's transaction: tags, consents, the event."""
+    _set_tags(item, details.tags)
+    content_set_consents(item=item, purposes=consents)
+    record_event(
+        kind=kinds.CONTENT_SUBMITTED,
+        member=item.author,
+        subject=item,
+        initiative=details.initiative,
+        channel="web",
+        journey_stage=JourneyStage.ADVOCACY,
+        idempotency_key=f"content:{item.pk}:submitted",
+    )
+
+
 def content_submit_media(
     *,
     author: Person,
@@ -180,20 +195,10 @@ def content_submit_media(
         )
         _apply_details(item, details)
         item.save()
-        _set_tags(item, details.tags)
         item.original.save(
             f"{item.pk}-{secrets.token_hex(8)}.{found.format.value}", File(upload), save=True
         )
-        content_set_consents(item=item, purposes=consents)
-        record_event(
-            kind=kinds.CONTENT_SUBMITTED,
-            member=author,
-            subject=item,
-            initiative=details.initiative,
-            channel="web",
-            journey_stage=JourneyStage.ADVOCACY,
-            idempotency_key=f"content:{item.pk}:submitted",
-        )
+        _record_submission(item, details, consents)
         from tellus.content.tasks import process_content_item
 
         item_id = item.pk
@@ -215,17 +220,7 @@ def content_submit_text(
         if kind == ContentItem.Kind.STORY:
             item.body_html = render_story(body, author_id=author.pk)
         item.save()
-        _set_tags(item, details.tags)
-        content_set_consents(item=item, purposes=consents)
-        record_event(
-            kind=kinds.CONTENT_SUBMITTED,
-            member=author,
-            subject=item,
-            initiative=details.initiative,
-            channel="web",
-            journey_stage=JourneyStage.ADVOCACY,
-            idempotency_key=f"content:{item.pk}:submitted",
-        )
+        _record_submission(item, details, consents)
     return item
 
 
