@@ -21,8 +21,17 @@ from django.urls import reverse
 from PIL import Image
 
 from tellus.analytics.segments import engagement_segments
+from tellus.content.models import (
+    ContentItem,
+    ModerationDecision,
+    Place,
+    Report,
+    RightsRequest,
+    Share,
+)
+from tellus.content.queries import public_items
 from tellus.core.models import Destination
-from tellus.demo import generate, seed
+from tellus.demo import catalogue, generate, seed
 from tellus.engagement import kinds
 from tellus.engagement.models import Event, Initiative, JourneyStage, Touchpoint, Trip
 from tellus.people.models import Consent, Person
@@ -86,7 +95,14 @@ def snapshot() -> dict[str, Any]:
             Consent.objects.count(),
             Trip.objects.count(),
             Event.objects.count(),
+            ContentItem.objects.count(),
+            Share.objects.count(),
         ],
+        "content": list(
+            ContentItem.objects.order_by("pk").values_list(
+                "author__email", "kind", "state", "title", "latitude", "view_count"
+            )
+        ),
         "people": list(Person.objects.order_by("pk").values_list(*PEOPLE)[:10]),
         "trips": list(Trip.objects.order_by("pk").values_list(*TRIPS)[:10]),
         "consents": list(Consent.objects.order_by("pk").values_list(*CONSENTS)[:10]),
@@ -306,6 +322,151 @@ class TestSeededDemo:
         viewed = Event.objects.filter(kind=kinds.CONTENT_VIEWED).count()
         assert viewed < 0.8 * Event.objects.count()
 
+    # ----------------------------------------------------------------------- content
+
+    def test_published_photos_are_public_with_clean_renditions_in_storage(self) -> None:
+        photos = public_items().filter(kind=ContentItem.Kind.PHOTO)
+        assert 12 <= photos.count() <= 20
+        for item in photos:
+            assert item.placeholder.startswith("data:image/webp;base64,")
+            assert len(item.renditions) >= 2
+            for rendition in item.renditions:
+                with default_storage.open(rendition["name"]) as file:
+                    picture = Image.open(file)
+                    assert picture.format == "WEBP"
+                    assert picture.size == (rendition["width"], rendition["height"])
+                    assert not picture.getexif() and "exif" not in picture.info
+            assert item.original.storage is not default_storage
+            assert item.original.storage.exists(item.original.name)
+            assert not default_storage.exists(item.original.name)
+
+    def test_most_photos_carry_gps_on_the_island_and_the_rest_a_place(self) -> None:
+        photos = ContentItem.objects.filter(kind=ContentItem.Kind.PHOTO).exclude(state="failed")
+        sources = {s: photos.filter(location_source=s).count() for s in ("exif", "place")}
+        assert sources["exif"] > 2 * sources["place"] > 0
+        for item in photos:
+            assert item.latitude is not None and item.longitude is not None
+            assert 28.85 < item.latitude < 29.2 and -13.95 < item.longitude < -13.3
+            assert item.taken_on is not None and item.width and item.height
+        assert Place.objects.count() == len(catalogue.PLACES)
+        for item in photos.filter(location_source="place").select_related("place"):
+            assert item.place is not None
+            assert (item.latitude, item.longitude) == (item.place.latitude, item.place.longitude)
+
+    def test_the_exact_position_is_public_only_with_consent(self) -> None:
+        located = public_items().filter(location_source__in=["exif", "map"])
+        exact = located.filter(
+            pk__in=Consent.objects.filter(
+                purpose="exact_location", subject_type="content.contentitem", withdrawn_at=None
+            ).values("subject_id")
+        )
+        assert exact.exists() and located.exclude(pk__in=exact).exists()
+        for item in located:
+            same = (item.public_latitude, item.public_longitude) == (item.latitude, item.longitude)
+            assert same == (item in exact)
+            assert item.public_latitude is not None and item.latitude is not None
+            assert abs(item.public_latitude - item.latitude) < 0.01
+
+    def test_stories_and_poems_in_english_and_spanish(self) -> None:
+        stories = ContentItem.objects.filter(kind=ContentItem.Kind.STORY)
+        poems = ContentItem.objects.filter(kind=ContentItem.Kind.POEM)
+        assert stories.exists() and poems.exists()
+        for story in stories:
+            assert story.body.count("\n\n") >= 3
+            assert story.body_html.startswith("<p>") and "<ul>" in story.body_html
+            assert "<script" not in story.body_html
+        assert all(poem.body.count("\n") >= 5 and not poem.body_html for poem in poems)
+        assert set(ContentItem.objects.values_list("language", flat=True)) == {"en", "es"}
+
+    def test_every_state_shows_with_its_decisions_and_the_queue_is_not_empty(self) -> None:
+        states = set(ContentItem.objects.values_list("state", flat=True))
+        assert states == {"published", "pending", "rejected", "needs_edit", "hidden", "failed"}
+        moderator = Person.objects.get(email="moderator@demo.example")
+        for item in ContentItem.objects.exclude(published_at=None):
+            approval = item.decisions.get(action=ModerationDecision.Action.APPROVE)
+            assert approval.moderator == moderator and approval.created_at == item.published_at
+        for state, action in (("rejected", "reject"), ("needs_edit", "ask_edit")):
+            for item in ContentItem.objects.filter(state=state):
+                assert item.moderation_note
+                assert item.decisions.get(action=action).reason == item.moderation_note
+        assert ContentItem.objects.filter(state="pending", decisions=None).count() >= 2
+        for item in ContentItem.objects.filter(state="hidden"):
+            assert item.reports.filter(resolved_at=None).count() == 3
+            assert item.decisions.filter(action="auto_hide").exists()
+        open_on_public = Report.objects.filter(resolved_at=None, item__state="published")
+        assert open_on_public.exists()  # reported, still shown, waiting in the queue
+        assert Report.objects.exclude(resolved_at=None).exists()
+
+    def test_the_demo_member_has_an_item_in_each_state_and_rights_requests(self) -> None:
+        member = Person.objects.get(email="member@demo.example")
+        mine = ContentItem.objects.filter(author=member)
+        assert set(mine.values_list("state", flat=True)) >= {
+            "published", "pending", "rejected", "needs_edit", "hidden", "failed",
+        }  # fmt: skip
+        assert mine.get(state="failed").failure == "truncated"
+        requests = RightsRequest.objects.filter(item__author=member, state="pending")
+        assert requests.count() == 2
+        assert {r.requested_by.email for r in requests if r.requested_by} == {
+            "marketer@demo.example"
+        }
+        assert all(r.item.state == "published" for r in requests)
+        story = mine.get(kind="story", state="published")
+        assert "<figure><img" in story.body_html  # the member's own photo, embedded
+
+    def test_consents_per_item(self) -> None:
+        published = ContentItem.objects.filter(state="published")
+        granted = Consent.objects.filter(subject_type="content.contentitem")
+        website = granted.filter(purpose="website", subject_id__in=published.values("pk"))
+        assert website.count() >= 0.85 * published.count()
+        assert set(granted.values_list("purpose", flat=True)) == {
+            "website", "exact_location", "social", "print",
+        }  # fmt: skip
+        for consent in granted.select_related("person")[:50]:
+            item = ContentItem.objects.get(pk=consent.subject_id)
+            assert consent.person_id == item.author_id
+            assert consent.granted_at == item.created_at
+
+    def test_the_log_agrees_with_the_content(self) -> None:
+        items = ContentItem.objects.all()
+        about = Event.objects.filter(subject_type="content.contentitem")
+        for item in items:
+            submitted = about.get(subject_id=item.pk, kind=kinds.CONTENT_SUBMITTED)
+            assert submitted.member_id == item.author_id
+            assert submitted.occurred_at == item.created_at
+            approvals = about.filter(subject_id=item.pk, kind=kinds.CONTENT_APPROVED)
+            assert approvals.count() == (item.published_at is not None)
+            views = about.filter(subject_id=item.pk, kind=kinds.CONTENT_VIEWED).count()
+            assert views == item.view_count
+            clicks = about.filter(subject_id=item.pk, kind=kinds.SHARE_CLICKED).count()
+            assert clicks == sum(s.click_count for s in item.shares.all())
+        assert about.filter(kind=kinds.CONTENT_VIEWED).exists()
+        shares = Share.objects.all()
+        assert shares.count() > 10 and shares.filter(click_count__gt=0).exists()
+        for share in shares:
+            created = about.get(
+                kind=kinds.SHARE_CREATED, subject_id=share.item_id, occurred_at=share.created_at
+            )
+            assert created.member_id == share.sharer_id and created.channel == share.channel
+            published_at = share.item.published_at
+            assert published_at is not None and published_at < share.created_at
+
+    def test_the_gallery_and_map_show_the_seeded_content(self) -> None:
+        client = Client()
+        response = client.get("/gallery/")
+        assert response.status_code == 200
+        page = response.content.decode()
+        newest = public_items().order_by("-published_at", "-pk")[:5]
+        for item in newest:
+            assert reverse("content:item", args=[item.pk]) in page
+        hidden = ContentItem.objects.filter(state="hidden").first()
+        assert hidden is not None
+        assert client.get(reverse("content:item", args=[hidden.pk])).status_code == 404
+        photo = public_items().filter(kind="photo").first()
+        assert photo is not None
+        detail = client.get(reverse("content:item", args=[photo.pk]))
+        assert detail.status_code == 200
+        assert photo.renditions[-1]["name"] in detail.content.decode()
+
     def test_a_second_run_reuses_what_is_there_with_one_query(self) -> None:
         before = snapshot()["counts"]
         with override_settings(DEBUG=True), assert_queries(1):
@@ -345,6 +506,7 @@ def test_same_seed_same_data_whichever_loader(monkeypatch: pytest.MonkeyPatch) -
             transaction.set_rollback(True)
     assert runs[0] == runs[1]
     assert runs[0]["counts"][0] == 304
+    assert len(runs[0]["content"]) > 30
 
 
 @pytest.mark.parametrize(

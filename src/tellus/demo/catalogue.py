@@ -258,3 +258,93 @@ DEMO_STAFF: tuple[tuple[str, str, str], ...] = (
 )
 #: The account whose presence says the demo is seeded: written last, in the same transaction.
 SEEDED_MARKER_EMAIL = "admin@demo.example"
+
+
+@dataclass(frozen=True)
+class PlaceSpec:
+    """A named place of the island: a contributor may pick it instead of a map point."""
+
+    slug: str
+    name: str
+    kind: str  # beach, village, volcano, cave, harbour, viewpoint, saltpans, lagoon, lava
+    latitude: float
+    longitude: float
+    tags: tuple[str, ...]
+
+
+#: Isla Clara's places (fictional names), spread along an island about 60 by 20 km
+#: that runs from south-west to north-east around the destination's centre.
+PLACES: tuple[PlaceSpec, ...] = (
+    PlaceSpec(
+        "playa-del-carbon", "Playa del Carbón", "beach", 28.946, -13.842, ("beaches", "black-sand")
+    ),
+    PlaceSpec("playa-larga", "Playa Larga", "beach", 28.992, -13.566, ("beaches", "family")),
+    PlaceSpec(
+        "caleta-de-las-conchas",
+        "Caleta de las Conchas",
+        "beach",
+        29.114,
+        -13.452,
+        ("beaches", "surf"),
+    ),
+    PlaceSpec(
+        "villa-de-santa-clara",
+        "Villa de Santa Clara",
+        "village",
+        29.031,
+        -13.638,
+        ("villages", "food"),
+    ),
+    PlaceSpec("aldea-blanca", "Aldea Blanca", "village", 29.079, -13.522, ("villages", "fiesta")),
+    PlaceSpec(
+        "tamaran-alto", "Tamarán Alto", "village", 28.972, -13.758, ("villages", "vineyards")
+    ),
+    PlaceSpec(
+        "volcan-del-rescoldo",
+        "Volcán del Rescoldo",
+        "volcano",
+        29.012,
+        -13.731,
+        ("volcano", "hiking"),
+    ),
+    PlaceSpec(
+        "malpais-del-norte", "Malpaís del Norte", "lava", 29.098, -13.497, ("volcano", "hiking")
+    ),
+    PlaceSpec("cueva-del-agua-clara", "Cueva del Agua Clara", "cave", 29.124, -13.423, ("caves",)),
+    PlaceSpec(
+        "puerto-de-santa-clara",
+        "Puerto de Santa Clara",
+        "harbour",
+        29.003,
+        -13.604,
+        ("harbour", "food"),
+    ),
+    PlaceSpec(
+        "mirador-del-risco", "Mirador del Risco", "viewpoint", 29.108, -13.474, ("hiking", "sunset")
+    ),
+    PlaceSpec(
+        "salinas-del-sol", "Salinas del Sol", "saltpans", 28.957, -13.801, ("salt", "sunset")
+    ),
+    PlaceSpec(
+        "charco-esmeralda", "Charco Esmeralda", "lagoon", 28.981, -13.812, ("beaches", "black-sand")
+    ),
+)
+
+#: The demo's tags: slug and name.
+TAGS: tuple[tuple[str, str], ...] = (
+    ("beaches", "Beaches"),
+    ("black-sand", "Black sand"),
+    ("caves", "Caves"),
+    ("family", "Family"),
+    ("fiesta", "Fiesta"),
+    ("food", "Food"),
+    ("harbour", "Harbour"),
+    ("hiking", "Hiking"),
+    ("salt", "Salt pans"),
+    ("stargazing", "Stargazing"),
+    ("sunset", "Sunset"),
+    ("surf", "Surf"),
+    ("villages", "Villages"),
+    ("vineyards", "Vineyards"),
+    ("volcano", "Volcano"),
+)

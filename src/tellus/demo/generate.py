@@ -234,6 +234,9 @@ class Events:
     stage: Array  # index into catalogue.STAGES
     value: Array
     trip: Array  # trip index for trip.recorded
+    #: The event this one follows from, by position, -1 for none: a submission for its
+    #: approval and views, a share for its clicks (the seeder gives them one subject).
+    cause: Array
 
     def __len__(self) -> int:
         return int(self.kind.size)
@@ -447,6 +450,7 @@ class _Log:
 
     def __init__(self) -> None:
         self.parts: list[dict[str, Array]] = []
+        self.size = 0
 
     def add(
         self,
@@ -461,7 +465,9 @@ class _Log:
         stage: int | Array | None = None,
         value: float | Array = np.nan,
         trip: int | Array = -1,
-    ) -> None:
+        cause: int | Array = -1,
+    ) -> int:
+        """Add a part; returns the position of its first row (what ``cause`` refers to)."""
         size = days.size
         touchpoint = np.broadcast_to(np.asarray(touchpoint, dtype=np.int64), size)
         if stage is None:
@@ -477,8 +483,11 @@ class _Log:
             "stage": stage,
             "value": value,
             "trip": trip,
+            "cause": cause,
         }
         self.parts.append({k: np.broadcast_to(np.asarray(v), size) for k, v in columns.items()})
+        first, self.size = self.size, self.size + size
+        return first
 
     def build(self) -> Events:
         days = np.concatenate([p["days"] for p in self.parts])
@@ -491,6 +500,12 @@ class _Log:
             joined = np.concatenate([p[name] for p in self.parts])
             return joined[order].astype(dtypes.get(name, np.int64))
 
+        # Causes point at positions before sorting: map them to positions after.
+        position = np.full(days.size, -1, dtype=np.int64)
+        position[order] = np.arange(order.size)
+        cause = column("cause")
+        cause = np.where(cause >= 0, position[np.maximum(cause, 0)], -1)
+
         return Events(
             kind=column("kind"),
             seconds=seconds[order],
@@ -502,6 +517,7 @@ class _Log:
             stage=column("stage"),
             value=column("value"),
             trip=column("trip"),
+            cause=cause,
         )
 
 
@@ -670,7 +686,9 @@ def _events(rng: np.random.Generator, people: Members, trips: Trips, sharer: Arr
         ]
     )
     a_initiative = _initiatives_for(rng, a_kind, a_days)
-    log.add(a_kind, a_days, a_member, initiative=a_initiative, channel=a_channel, touchpoint=a_tp)
+    acts = log.add(
+        a_kind, a_days, a_member, initiative=a_initiative, channel=a_channel, touchpoint=a_tp
+    )
 
     # The acts that follow: approvals and views of content, clicks on shares, adopted ideas.
     content = np.flatnonzero(a_kind == KIND[K.CONTENT_SUBMITTED])
@@ -682,6 +700,7 @@ def _events(rng: np.random.Generator, people: Members, trips: Trips, sharer: Arr
         a_member[approved],
         initiative=a_initiative[approved],
         touchpoint=a_tp[approved],
+        cause=acts + approved,
     )
     mean_views = VIEWS_PER_CONTENT[segment[a_member[approved]]] * _popularity(rng, approved.size)
     views = rng.poisson(mean_views)
@@ -695,6 +714,7 @@ def _events(rng: np.random.Generator, people: Members, trips: Trips, sharer: Arr
         initiative=a_initiative[approved][piece],
         channel=np.where(rng.random(piece.size) < 0.7, CH["website"], CH["app"]),
         touchpoint=TP["map-gallery"],
+        cause=acts + approved[piece],
     )
 
     share = np.flatnonzero(a_kind == KIND[K.SHARE_CREATED])
@@ -709,6 +729,7 @@ def _events(rng: np.random.Generator, people: Members, trips: Trips, sharer: Arr
         initiative=a_initiative[source],
         channel=a_channel[source],
         touchpoint=TP["shared-links"],
+        cause=acts + source,
     )
     # The click that brought each member who joined after a share (not yet a member then).
     seeded = author.size + invitee.size + np.arange(joiner.size)
@@ -720,6 +741,7 @@ def _events(rng: np.random.Generator, people: Members, trips: Trips, sharer: Arr
         initiative=a_initiative[seeded],
         channel=share_channel[joiner],
         touchpoint=TP["shared-links"],
+        cause=acts + seeded,
     )
 
     idea = np.flatnonzero(a_kind == KIND[K.IDEA_SUBMITTED])

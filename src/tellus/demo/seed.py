@@ -27,6 +27,7 @@ cut short leaves nothing, and the admin account's presence means "seeded".
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import sys
 import time
@@ -44,8 +45,10 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from tqdm import tqdm
 
+from tellus.content.models import ContentItem, Report, Share
 from tellus.core.services import destination_update
 from tellus.demo import catalogue as cat
+from tellus.demo import content as demo_content
 from tellus.demo import generate as gen
 from tellus.demo.images import avatar_colour, avatar_png, initials, logo_png
 from tellus.engagement.models import Event, Initiative, Touchpoint, Trip
@@ -136,10 +139,25 @@ def seed_demo(
         )
         _consents(world, start, person_ids, writer)
         trip_ids = _trips(world, start, person_ids, writer)
-        _events(world, start, person_ids, trip_ids, initiatives, touchpoints, writer)
+        staff = _staff(password, admin=False)
+        content = demo_content.seed_content(
+            world=world,
+            start=start,
+            size=size,
+            seed=seed,
+            base=person_ids,
+            initiatives=initiatives,
+            touchpoints=touchpoints,
+            staff=demo_content.Staff(moderator=staff["moderator"], marketer=staff["marketer"]),
+            writer=writer,
+            bar=bar,
+            log=log,
+        )
+        _events(world, start, person_ids, trip_ids, initiatives, touchpoints, writer, content)
+        Event.objects.bulk_create(content.extra_events)
         if connection.vendor == "postgresql":
-            _move_sequences_past([Person, Trip])
-        _staff(password)
+            _move_sequences_past([Person, Trip, ContentItem])
+        _staff(password, admin=True)
     summary = Summary(
         destination=str(cat.DESTINATION["name"]),
         size=size,
@@ -164,6 +182,12 @@ def seed_demo(
         "touchpoints": Touchpoint.objects.count(),
         "trips": Trip.objects.count(),
         "events": Event.objects.count(),
+        "places": len(cat.PLACES),
+        "content": ContentItem.objects.count(),
+        "published": ContentItem.objects.filter(state=ContentItem.State.PUBLISHED).count(),
+        "pending": ContentItem.objects.filter(state=ContentItem.State.PENDING).count(),
+        "reports": Report.objects.count(),
+        "shares": Share.objects.count(),
     }
     return summary
 
@@ -269,6 +293,8 @@ class _Writer:
 
     def _values(self, field: Any, column: Any) -> list[Any]:
         if isinstance(column, list):
+            if isinstance(field, models.JSONField) and self.loader != "orm":
+                return [json.dumps(value) for value in column]
             return column
         text = self.loader == "sql"
         if np.issubdtype(column.dtype, np.datetime64):
@@ -494,22 +520,32 @@ def _events(
     initiatives: list[int],
     touchpoints: list[int],
     writer: _Writer,
+    content: demo_content.Seeded,
 ) -> None:
+    """The simulated log, each event with its subject (a trip or a content item)."""
     events = world.events
     kinds = list(gen.EVENT_KINDS)
     stages = [*cat.STAGES, ""]  # -1 (no stage) picks the last
     trip_label = Trip._meta.label_lower
+    kept = np.flatnonzero(content.keep)
 
     def rows(begin: int, end: int) -> dict[str, Any]:
-        part = slice(begin, end)
+        part = kept[begin:end]
         trip = events.trip[part]
+        item = content.subject[part]
+        subject_type = np.where(
+            trip >= 0, trip_label, np.where(item >= 0, demo_content.ITEM_LABEL, "")
+        )
+        subject_id = _ids(first_trip, trip)
+        for i in np.flatnonzero(item >= 0).tolist():
+            subject_id[i] = int(item[i])
         return {
             "kind": [kinds[i] for i in events.kind[part].tolist()],
             "occurred_at": _at(start, events.seconds[part]),
             "member_id": _ids(base, events.member[part]),
             "attributed_to_id": _ids(base, events.attributed_to[part]),
-            "subject_type": [trip_label if i >= 0 else "" for i in trip.tolist()],
-            "subject_id": _ids(first_trip, trip),
+            "subject_type": subject_type.tolist(),
+            "subject_id": subject_id,
             "initiative_id": _lookup(initiatives, events.initiative[part]),
             "channel": [cat.CHANNELS[i] for i in events.channel[part].tolist()],
             "touchpoint_id": _lookup(touchpoints, events.touchpoint[part]),
@@ -517,14 +553,22 @@ def _events(
             "value": events.value[part],
         }
 
-    writer.write(Event, len(events), rows, "events")
+    writer.write(Event, kept.size, rows, "events")
 
 
-def _staff(password: str) -> None:
-    """The demo's staff accounts, one per role; admin last (it marks the demo as seeded)."""
+def _staff(password: str, *, admin: bool) -> dict[str, Person]:
+    """The demo's staff accounts, one per role, by role; the admin's comes last, on its own.
+
+    The admin account marks the demo as seeded, so it is written after everything else.
+    """
+    made = {}
     for email, name, role in cat.DEMO_STAFF:
+        if (role == ADMIN) != admin:
+            continue
         person = Person.objects.create(
             email=email, display_name=name, password=password, is_superuser=role == ADMIN
         )
         EmailAddress.objects.create(user=person, email=email, verified=True, primary=True)
         person_set_roles(person=person, roles=[role])
+        made[role] = person
+    return made
