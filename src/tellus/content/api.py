@@ -338,7 +338,8 @@ def map_clusters(
         parts = [float(p) for p in bbox.split(",")]
         if len(parts) != 4:
             raise ValueError("bbox needs four numbers: west,south,east,north")
-        from tellus.content.map import current_index  # noqa: PLC0415 (SciPy loads on first use)
+        # Imported here: SciPy loads on the first map request, not at start-up.
+        from tellus.content.map import current_index
 
         index = current_index()
         view = index.clusters(parts, zoom)
