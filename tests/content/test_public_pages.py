@@ -224,3 +224,11 @@ def test_map_clusters_cost_no_query_once_built(client):
     client.get("/api/v1/map/clusters?bbox=-20,20,0,40&zoom=8")
     with assert_queries(0):
         client.get("/api/v1/map/clusters?bbox=-20,20,0,40&zoom=9")
+
+
+def test_gallery_by_contributor(client, member, other_member):
+    ContentItemFactory(author=member, title="Marta's")
+    ContentItemFactory(author=other_member, title="Olav's")
+    body = client.get(f"/gallery/?contributor={member.pk}").content.decode()
+    assert "Marta" in body and "Olav&#x27;s" not in body and "Olav's" not in body
+    assert client.get("/gallery/?contributor=abc").status_code == 200

@@ -39,6 +39,10 @@ from tellus.people.models import Person
 PAGE_SIZE = 24
 
 
+def _positive_int(value: str) -> int | None:
+    return int(value) if value.isdigit() and 0 < len(value) <= 12 else None
+
+
 def gallery(request: HttpRequest) -> HttpResponse:
     filters = queries.GalleryFilters(
         kind=request.GET.get("kind", "")[:10],
@@ -46,6 +50,7 @@ def gallery(request: HttpRequest) -> HttpResponse:
         place=request.GET.get("place", "")[:80],
         initiative=request.GET.get("initiative", "")[:80],
         order=request.GET.get("order", "newest")[:20],
+        contributor=_positive_int(request.GET.get("contributor", "")),
     )
     items = queries.gallery(filters)
     cursor = request.GET.get("after", "")[:200]

@@ -47,8 +47,29 @@
     L.marker([lat, lon], { title: el.dataset.label, alt: el.dataset.label }).addTo(map);
   }
 
+  // Picking a place for a contribution: a click fills the latitude and longitude fields,
+  // which stay the keyboard's way to set it.
+  function pickerMap(el) {
+    var form = el.closest("form");
+    var lat = form && form.elements.latitude, lon = form && form.elements.longitude;
+    if (!lat || !lon) { return; }
+    var map = L.map(el).setView([parseFloat(el.dataset.lat), parseFloat(el.dataset.lon)], parseInt(el.dataset.zoom, 10));
+    L.tileLayer(TILES, { attribution: ATTRIBUTION, maxZoom: 18 }).addTo(map);
+    var marker = null;
+    function place(latlng) {
+      if (marker) { marker.setLatLng(latlng); } else { marker = L.marker(latlng).addTo(map); }
+    }
+    if (lat.value && lon.value) { place([parseFloat(lat.value), parseFloat(lon.value)]); }
+    map.on("click", function (e) {
+      lat.value = e.latlng.lat.toFixed(6);
+      lon.value = e.latlng.lng.toFixed(6);
+      place(e.latlng);
+    });
+  }
+
   ready(function () {
     if (typeof window.L === "undefined") { return; }
+    document.querySelectorAll("[data-map-picker]").forEach(pickerMap);
     var main = document.getElementById("content-map");
     if (main) { clusterMap(main); }
     document.querySelectorAll("[data-map-point]").forEach(pointMap);
