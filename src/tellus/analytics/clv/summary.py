@@ -122,25 +122,9 @@ def summarize_transactions(
         raise AnalyticsInputError(f"observation_end {end} is before the first transaction ({lo})")
 
     frame = frame.filter(pl.col("_day") <= end)
-    # The first day through a window is several times faster than a filter inside the
-    # aggregation, which polars evaluates group by group.
-    calibration = frame.filter(pl.col("_day") <= cal_end).with_columns(
-        pl.col("_day").min().over(customer).alias("_first")
-    )
-    aggs: list[pl.Expr] = [
-        pl.col("_first").first(),
-        pl.col("_day").max().alias("_last"),
-        pl.col("_day").n_unique().alias("_days"),
-    ]
-    if amount:
-        aggs += [
-            pl.col("_amount").sum().alias("_total"),
-            pl.col("_amount")
-            .filter(pl.col("_day") == pl.col("_first"))
-            .sum()
-            .alias("_first_total"),
-        ]
-    per = calibration.group_by(customer).agg(aggs)
+    per = _per_customer(
+        frame.filter(pl.col("_day") <= cal_end).collect(), customer, amount is not None
+    ).lazy()
     cal_ord = pl.lit(cal_end, dtype=pl.Date)
     out = [
         pl.col(customer),
@@ -190,6 +174,46 @@ def _collect(query: pl.LazyFrame) -> pl.DataFrame:
         raise LogReadError(f"transactions: cannot read the log: {exc}") from exc
 
 
+def _per_customer(frame: pl.DataFrame, customer: str, spend: bool) -> pl.DataFrame:
+    """Per-customer first and last day, trip days, spend and input checks.
+
+    ``frame`` holds ``customer``, ``_day`` and, with ``spend``, ``_amount``. Rows
+    sorted by customer and day (as logs exported per customer are; any other log
+    is sorted first, stably) make every quantity a plain column aggregation: a new
+    trip day is a change of customer or day from the row before, the first day's
+    spend a masked sum. Counting distinct days and filtering the first day inside
+    the group-by instead is evaluated group by group and is several times slower.
+    """
+    cust, day = pl.col(customer), pl.col("_day")
+    in_order = (cust > cust.shift(1)) | ((cust == cust.shift(1)) & (day >= day.shift(1)))
+    if frame.height > 1 and not frame.select(in_order.slice(1).fill_null(False).all()).item():
+        frame = frame.sort(customer, "_day", maintain_order=True)
+    new_customer = (cust != cust.shift(1)).fill_null(True)
+    new_day = new_customer | (day != day.shift(1)).fill_null(True)
+    columns = [new_day.alias("_new_day")]
+    aggs: list[pl.Expr] = [
+        pl.len().alias("_rows"),
+        day.null_count().alias("_null_days"),
+        day.min().alias("_first"),
+        day.max().alias("_last"),
+        pl.col("_new_day").sum().alias("_days"),
+    ]
+    if spend:
+        first_day = pl.when(new_customer).then(day).forward_fill()
+        columns += [
+            pl.when(day == first_day).then(pl.col("_amount")).otherwise(0.0).alias("_first_amount"),
+            (pl.col("_amount").is_nan() | pl.col("_amount").is_infinite()).alias("_bad_amount"),
+        ]
+        aggs += [
+            pl.col("_amount").sum().alias("_total"),
+            pl.col("_first_amount").sum().alias("_first_total"),
+            pl.col("_amount").min().alias("_min_amount"),
+            pl.col("_bad_amount").sum().alias("_bad"),
+            pl.col("_amount").null_count().alias("_null_amounts"),
+        ]
+    return frame.lazy().with_columns(columns).group_by(customer).agg(aggs).collect()
+
+
 def _summarize_lazy(
     log: pl.LazyFrame, customer: str, date: str, amount: str | None, time_unit: str
 ) -> pl.DataFrame:
@@ -214,30 +238,14 @@ def _summarize_lazy(
         raise AnalyticsInputError(
             f"transactions: column {amount!r} must be numeric, not {schema[amount]}"
         )
-    frame = log.select(
-        pl.col(customer),
-        day.alias("_day"),
-        *([pl.col(amount).cast(pl.Float64).alias("_amount")] if amount else []),
-    ).with_columns(pl.col("_day").min().over(customer).alias("_first"))
-    aggs: list[pl.Expr] = [
-        pl.len().alias("_rows"),
-        pl.col("_day").null_count().alias("_null_days"),
-        pl.col("_first").first(),
-        pl.col("_day").max().alias("_last"),
-        pl.col("_day").n_unique().alias("_days"),
-    ]
-    if amount:
-        aggs += [
-            pl.col("_amount").sum().alias("_total"),
-            pl.col("_amount")
-            .filter(pl.col("_day") == pl.col("_first"))
-            .sum()
-            .alias("_first_total"),
-            pl.col("_amount").min().alias("_min_amount"),
-            (pl.col("_amount").is_nan() | pl.col("_amount").is_infinite()).sum().alias("_bad"),
-            pl.col("_amount").null_count().alias("_null_amounts"),
-        ]
-    per = _collect(frame.group_by(customer).agg(aggs))
+    frame = _collect(
+        log.select(
+            pl.col(customer),
+            day.alias("_day"),
+            *([pl.col(amount).cast(pl.Float64).alias("_amount")] if amount else []),
+        )
+    )
+    per = _per_customer(frame, customer, amount is not None)
     if per.height == 0:
         raise AnalyticsInputError("transactions: the log is empty")
     if int(per.get_column("_rows").sum()) > MAX_TRANSACTIONS:
