@@ -29,6 +29,7 @@ from tellus.content.models import (
     RightsRequest,
     Share,
 )
+from tellus.content.publicity import bump_public_version
 from tellus.content.queries import public_items
 from tellus.core.models import Destination
 from tellus.demo import catalogue, generate, seed
@@ -466,6 +467,18 @@ class TestSeededDemo:
         detail = client.get(reverse("content:item", args=[photo.pk]))
         assert detail.status_code == 200
         assert photo.renditions[-1]["name"] in detail.content.decode()
+
+    def test_the_map_holds_every_public_geotagged_item(self) -> None:
+        bump_public_version()  # as the seeding's commit does (the fixture never commits)
+        on_map = public_items().exclude(public_latitude=None)
+        response = Client().get(
+            "/api/v1/map/clusters", {"bbox": "-14.2,28.7,-13.1,29.4", "zoom": "9"}
+        )
+        assert response.status_code == 200
+        view = response.json()
+        shown = sum(c["count"] for c in view["clusters"]) + len(view["points"])
+        assert shown == on_map.count() > 20
+        assert view["clusters"]  # close together: grouped at this zoom
 
     def test_a_second_run_reuses_what_is_there_with_one_query(self) -> None:
         before = snapshot()["counts"]

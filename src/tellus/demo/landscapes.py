@@ -21,11 +21,12 @@ import math
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter, ImageOps
 from PIL.TiffImagePlugin import IFDRational
 
 SCENES = ("beach", "volcano", "village", "harbour", "cave", "saltpans", "lagoon")
-SIZE = (1024, 683)  # landscape; portraits are the same turned (a phone's 3:2, scaled down)
+SIZE = (960, 640)  # a phone's 3:2, scaled down so that the demo seeds fast; portraits turned
+SKY_SCALE = 4  # the sky is smooth: painted at a quarter of the size, then enlarged
 _GPS_IFD, _EXIF_IFD = 0x8825, 0x8769
 _MAKE, _MODEL, _SOFTWARE, _DATETIME = 0x010F, 0x0110, 0x0131, 0x0132
 _ORIGINAL, _DIGITIZED = 0x9003, 0x9004
@@ -129,39 +130,58 @@ class _Painter:
             float(rng.uniform(0.1, 0.9) * width),
             float(self.horizon * (rng.uniform(0.55, 0.9) if self.hour != "day" else 0.3)),
         )
-        self.image = Image.fromarray(self._sky())
+        self.image = self._sky()
         self.draw = ImageDraw.Draw(self.image)
 
     # ---------------------------------------------------------------- helpers
 
-    def _gradient(self, rows: int, stops: tuple[tuple[float, Colour], ...]) -> Rgb:
+    def _gradient(
+        self, rows: int, stops: tuple[tuple[float, Colour], ...], width: int | None = None
+    ) -> Rgb:
         where = np.linspace(0.0, 1.0, rows)
         positions = [p for p, _c in stops]
         column = np.stack(
             [np.interp(where, positions, [c[k] for _p, c in stops]) for k in range(3)], axis=1
         )
-        return np.broadcast_to(column[:, None, :], (rows, self.width, 3)).astype(np.float32)
+        shape = (rows, width or self.width, 3)
+        return np.broadcast_to(column[:, None, :], shape).astype(np.float32)
 
-    def _sky(self) -> npt.NDArray[np.uint8]:
-        sky = np.empty((self.height, self.width, 3), dtype=np.float32)
-        sky[: self.horizon] = self._gradient(self.horizon, SKIES[self.hour])
-        sky[self.horizon :] = sky[self.horizon - 1]
-        # The sun's glow, then its disc.
-        y, x = np.ogrid[: self.height, : self.width]
-        distance = np.hypot(x - self.sun[0], y - self.sun[1]) / self.height
+    def _sky(self) -> Image.Image:
+        """The sky's gradient, the sun's glow and clouds, painted small and enlarged (all soft)."""
+        scale = SKY_SCALE
+        width, height = -(-self.width // scale), -(-self.height // scale)
+        horizon = max(1, round(self.horizon / scale))
+        sky = np.empty((height, width, 3), dtype=np.float32)
+        sky[:horizon] = self._gradient(horizon, SKIES[self.hour], width)
+        sky[horizon:] = sky[horizon - 1]
+        y, x = np.ogrid[:height, :width]
+        sun_x, sun_y = self.sun[0] / scale, self.sun[1] / scale
+        distance = np.hypot(x - sun_x, y - sun_y) * (scale / self.height)
         glow = np.exp(-distance / (0.09 if self.hour == "day" else 0.16))[..., None]
         warm = np.array((255, 236, 190) if self.hour == "day" else (255, 186, 110), np.float32)
         sky = sky * (1 - 0.55 * glow) + warm * 0.55 * glow
-        sky[distance < 0.035] = (255, 248, 226)
-        self._clouds(sky)
-        return np.clip(sky, 0, 255).astype(np.uint8)
+        self._clouds(sky, scale)
+        small = Image.fromarray(np.clip(sky, 0, 255).astype(np.uint8))
+        image = small.resize((self.width, self.height), Image.Resampling.BILINEAR)
+        radius = 0.035 * self.height
+        ImageDraw.Draw(image).ellipse(
+            (
+                self.sun[0] - radius,
+                self.sun[1] - radius,
+                self.sun[0] + radius,
+                self.sun[1] + radius,
+            ),
+            fill=(255, 248, 226),
+        )
+        return image
 
-    def _clouds(self, sky: Rgb) -> None:
+    def _clouds(self, sky: Rgb, scale: int) -> None:
         for _ in range(int(self.rng.integers(0, 6))):
             cx, cy = self.rng.uniform(0, self.width), self.rng.uniform(0.05, 0.7) * self.horizon
             rx, ry = self.rng.uniform(60, 220), self.rng.uniform(10, 30)
-            top, bottom = int(max(cy - ry * 2, 0)), int(min(cy + ry * 2, self.horizon))
-            left, right = int(max(cx - rx * 2, 0)), int(min(cx + rx * 2, self.width))
+            cx, cy, rx, ry = cx / scale, cy / scale, rx / scale, ry / scale
+            top, bottom = int(max(cy - ry * 2, 0)), int(min(cy + ry * 2, sky.shape[0]))
+            left, right = int(max(cx - rx * 2, 0)), int(min(cx + rx * 2, sky.shape[1]))
             if top >= bottom or left >= right:
                 continue
             y, x = np.ogrid[top:bottom, left:right]
@@ -223,10 +243,14 @@ class _Painter:
     def _palm(self, x: float, ground: float, size: float) -> None:
         top = (x + size * 0.15, ground - size)
         self.draw.line((x, ground, *top), fill=(84, 62, 40), width=max(2, int(size / 18)))
-        for angle in np.linspace(0.2, math.pi - 0.2, 7):
-            end = (top[0] + math.cos(angle) * size * 0.5, top[1] - math.sin(angle) * size * 0.15)
-            droop = (end[0], end[1] + size * 0.18)
-            self.draw.line((*top, *end, *droop), fill=(46, 110, 52), width=max(2, int(size / 25)))
+        for angle in np.linspace(0.15, math.pi - 0.15, 8):
+            reach = size * 0.45
+            middle = (
+                top[0] + math.cos(angle) * reach * 0.6,
+                top[1] - math.sin(angle) * size * 0.12,
+            )
+            tip = (top[0] + math.cos(angle) * reach, top[1] + size * 0.08)
+            self.draw.line((*top, *middle, *tip), fill=(46, 110, 52), width=max(2, int(size / 25)))
 
     # ---------------------------------------------------------------- scenes
 
@@ -247,29 +271,44 @@ class _Painter:
         self.draw.ellipse((cx - rx, cy - ry, cx + rx, cy + ry), fill=self._jitter((60, 150, 70)))
 
     def volcano(self) -> None:
-        peak = self.rng.uniform(0.3, 0.7) * self.width
-        top = self.horizon - self.height * self.rng.uniform(0.15, 0.3)
-        spread = self.width * self.rng.uniform(0.35, 0.6)
-        rust = self._jitter((150, 70, 44), 16)
+        """One to three cones, and in front a lava field or vines in black ash."""
         self._distant_hills((120, 84, 70))
-        crater = self.width * 0.06
-        cone = [
-            (peak - spread, self.horizon + 10),
-            (peak - crater, top),
-            (peak + crater, top + 6),
-            (peak + spread, self.horizon + 10),
-        ]
-        self.draw.polygon(cone, fill=rust)
-        self.draw.polygon(
-            [(peak, top + 3), (peak + crater, top + 6), (peak + spread, self.horizon + 10),
-             (peak + spread * 0.3, self.horizon + 10)],
-            fill=self._shade(rust, 0.7),
-        )  # fmt: skip
-        self._fill_below(self._ridge(self.horizon + 20, self.height * 0.05), (34, 30, 30))
-        for _ in range(160):  # the lava field's clinker
-            x, y = self.rng.uniform(0, self.width), self.rng.uniform(self.horizon + 20, self.height)
-            r = self.rng.uniform(2, 9) * (y / self.height)
-            self.draw.ellipse((x - r, y - r, x + r, y + r), fill=self._jitter((58, 50, 48), 10))
+        for _ in range(1 + int(self.rng.integers(3))):
+            peak = self.rng.uniform(0.1, 0.9) * self.width
+            top = self.horizon - self.height * self.rng.uniform(0.08, 0.32)
+            spread = self.width * self.rng.uniform(0.2, 0.55)
+            rust = self._jitter((150, 70, 44), 22)
+            crater = spread * self.rng.uniform(0.08, 0.2)
+            base = self.horizon + 10
+            cone = [(peak - spread, base), (peak - crater, top), (peak + crater, top + 6),
+                    (peak + spread, base)]  # fmt: skip
+            self.draw.polygon(cone, fill=rust)
+            shadow = [(peak, top + 3), (peak + crater, top + 6), (peak + spread, base),
+                      (peak + spread * 0.3, base)]  # fmt: skip
+            self.draw.polygon(shadow, fill=self._shade(rust, 0.7))
+        front = self.horizon + self.height * self.rng.uniform(0.02, 0.25)
+        self._fill_below(self._ridge(front, self.height * 0.06), (34, 30, 30))
+        if self.rng.random() < 0.5:  # vines, each in a hollow behind a half-moon stone wall
+            for _ in range(int(self.rng.integers(25, 60))):
+                x, y = self.rng.uniform(0, self.width), self.rng.uniform(front + 10, self.height)
+                r = 6 + 30 * (y - front) / (self.height - front)
+                wall = self._jitter((96, 86, 80), 8)
+                self.draw.arc(
+                    (x - r, y - r * 0.6, x + r, y + r * 0.6), 180, 360, fill=wall, width=3
+                )
+                self.draw.ellipse((x - r * 0.3, y - r * 0.2, x + r * 0.3, y + r * 0.2),
+                                  fill=self._jitter((70, 130, 50), 12))  # fmt: skip
+        else:
+            for _ in range(160):  # the lava field's clinker
+                x, y = self.rng.uniform(0, self.width), self.rng.uniform(front, self.height)
+                r = self.rng.uniform(2, 9) * (y / self.height)
+                self.draw.ellipse((x - r, y - r, x + r, y + r), fill=self._jitter((58, 50, 48), 10))
+        if self.rng.random() < 0.6:  # a trail to the crater
+            xs = np.linspace(self.rng.uniform(0, self.width), self.rng.uniform(0, self.width), 12)
+            ys = np.linspace(self.height, front, 12)
+            xs += self.rng.normal(0, 25, 12)
+            self.draw.line(list(zip(xs.tolist(), ys.tolist(), strict=True)), fill=(150, 128, 104),
+                           width=5)  # fmt: skip
 
     def village(self) -> None:
         self._distant_hills((130, 112, 96))
@@ -315,19 +354,39 @@ class _Painter:
             self.draw.line((x + w * 0.4, y - h, x + w * 0.4, y - h * 3), fill=(90, 80, 70), width=2)
 
     def cave(self) -> None:
+        """Looking out of a sea cave: rock all round, the sky and a lagoon through the mouth."""
+        outside = self.image.copy()
         rock = self._jitter((64, 54, 50), 8)
-        rows = self._gradient(self.height, ((0.0, self._shade(rock, 0.5)), (1.0, rock)))
+        rows = self._gradient(self.height, ((0.0, self._shade(rock, 0.45)), (1.0, rock)))
         self.image.paste(Image.fromarray(rows.astype(np.uint8)))
-        cx, cy = (
-            self.rng.uniform(0.35, 0.65) * self.width,
-            self.height * self.rng.uniform(0.45, 0.6),
+        for _ in range(120):  # the rock's patches of lichen, wet stone and lava
+            x, y = self.rng.uniform(0, self.width), self.rng.uniform(0, self.height)
+            r = self.rng.uniform(8, 60)
+            tone = self._shade(rock, float(self.rng.uniform(0.7, 1.25)))
+            self.draw.ellipse((x - r, y - r * 0.6, x + r, y + r * 0.6), fill=self._jitter(tone, 4))
+        cx = self.rng.uniform(0.2, 0.8) * self.width
+        cy = self.height * self.rng.uniform(0.35, 0.65)
+        rx, ry = (
+            self.width * self.rng.uniform(0.12, 0.36),
+            self.height * self.rng.uniform(0.14, 0.32),
         )
-        rx, ry = self.width * self.rng.uniform(0.22, 0.34), self.height * self.rng.uniform(0.2, 0.3)
-        self.draw.ellipse((cx - rx, cy - ry, cx + rx, cy + ry), fill=self._jitter((150, 190, 200)))
+        mouth = Image.new("L", self.image.size, 0)
+        shape = ImageDraw.Draw(mouth)
+        shape.ellipse((cx - rx, cy - ry, cx + rx, cy + ry), fill=255)
+        if self.rng.random() < 0.5:  # a second, smaller opening
+            x2, y2 = (
+                self.rng.uniform(0.1, 0.9) * self.width,
+                self.rng.uniform(0.2, 0.5) * self.height,
+            )
+            r2 = self.rng.uniform(0.04, 0.1) * self.width
+            shape.ellipse((x2 - r2, y2 - r2 * 0.7, x2 + r2, y2 + r2 * 0.7), fill=255)
+        self.image.paste(outside, (0, 0), mouth)
+        top = int(cy + ry * 0.3)
         water = self._jitter((20, 140, 170), 12)
-        self.draw.rectangle((0, cy + ry * 0.3, self.width, self.height), fill=water)
+        lagoon = self._gradient(self.height - top, ((0.0, self._shade(water, 1.3)), (1.0, water)))
+        self.image.paste(Image.fromarray(lagoon.astype(np.uint8)), (0, top))
         for _ in range(90):
-            x, y = self.rng.uniform(0, self.width), self.rng.uniform(cy + ry * 0.3, self.height)
+            x, y = self.rng.uniform(0, self.width), self.rng.uniform(top, self.height)
             self.draw.line((x, y, x + self.rng.uniform(5, 30), y), fill=self._shade(water, 1.4))
         for _ in range(24):  # stalactites
             x = self.rng.uniform(0, self.width)
@@ -351,7 +410,17 @@ class _Painter:
     # ---------------------------------------------------------------- finish
 
     def finish(self) -> Image.Image:
-        soft = self.image.filter(ImageFilter.GaussianBlur(0.8))
+        # Framing: a zoom into part of the scene, sometimes seen from the other side.
+        zoom = self.rng.uniform(1.0, 1.4)
+        width, height = self.width / zoom, self.height / zoom
+        left = self.rng.uniform(0, self.width - width)
+        top = self.rng.uniform(0, self.height - height)
+        framed = self.image.resize(
+            self.image.size, Image.Resampling.BILINEAR, box=(left, top, left + width, top + height)
+        )
+        if self.rng.random() < 0.5:
+            framed = ImageOps.mirror(framed)
+        soft = framed.filter(ImageFilter.BoxBlur(1))  # a lens's softness, cheaply
         pixels = np.asarray(soft, dtype=np.int16)
         grain = self.rng.integers(-4, 5, pixels.shape[:2], dtype=np.int16)[..., None]
         return Image.fromarray(np.clip(pixels + grain, 0, 255).astype(np.uint8))

@@ -1,4 +1,4 @@
-"""`tellus demo`: seed a fictional destination with two years of visitors, once."""
+"""`tellus demo`: seed a fictional destination with two years of visitors and content, once."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ DEFAULT_SEED = 2024
 
 class Command(BaseCommand):
     help = (
-        "Seed the demo destination (members, staff, initiatives, trips and two years of "
-        "engagement) unless it is already there. Only where DEBUG is on, unless --force."
+        "Seed the demo destination (members, staff, initiatives, trips, two years of "
+        "engagement, and visitors' photos, stories and poems with their consents, moderation, "
+        "reports and shares) unless it is already there. Only where DEBUG is on, unless --force."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,8 +28,9 @@ class Command(BaseCommand):
             "--size",
             choices=SIZES,
             default="medium",
-            help="small: ~300 members (tests); medium: ~5,000 (default); "
-            "large: 100,000 members and over 5 million events (benchmarks).",
+            help="small: ~300 members and 20 photos (tests); medium: ~5,000 members and 200 "
+            "photos (default); large: 100,000 members, over 5 million events, 2,000 photos and "
+            "100,000 lighter items for the map (benchmarks).",
         )
         parser.add_argument(
             "--seed",
