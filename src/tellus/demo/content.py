@@ -26,8 +26,10 @@ the simulation, and leaves the simulation's draws untouched.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
+import logging
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -599,7 +601,21 @@ def _upload_and_process(
         row.save(force_insert=True)
         token = hashlib.sha256(f"{seed}:{item.pk}".encode()).hexdigest()[:16]
         row.original.save(f"{item.pk}-{token}.jpeg", ContentFile(data), save=True)
-        process_content_item(item.pk)
+        if item.state == "failed":  # cut off on purpose: no need to log its refusal
+            with _quiet(logging.getLogger(process_content_item.__module__)):
+                process_content_item(item.pk)
+        else:
+            process_content_item(item.pk)
+
+
+@contextlib.contextmanager
+def _quiet(logger: logging.Logger) -> Iterator[None]:
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _write_consents(

@@ -20,8 +20,13 @@ row by row. Primary keys of members and trips are given here, so that events
 point at them without reading them back; PostgreSQL's sequences are moved past
 them afterwards.
 
+Visitors' content (photos through the media pipeline, stories, poems, their
+consents, moderation, reports and shares) comes from :mod:`.content`, before
+the event log, which names the items as its events' subjects.
+
 Everything is written in one transaction, the admin account last: a seeding
-cut short leaves nothing, and the admin account's presence means "seeded".
+cut short leaves nothing in the database (files already stored stay), and the
+admin account's presence means "seeded".
 """
 
 from __future__ import annotations
@@ -139,6 +144,8 @@ def seed_demo(
         )
         _consents(world, start, person_ids, writer)
         trip_ids = _trips(world, start, person_ids, writer)
+        if connection.vendor == "postgresql":
+            _move_sequences_past([Person, Trip])  # staff accounts take the next ids
         staff = _staff(password, admin=False)
         content = demo_content.seed_content(
             world=world,
@@ -156,7 +163,7 @@ def seed_demo(
         _events(world, start, person_ids, trip_ids, initiatives, touchpoints, writer, content)
         Event.objects.bulk_create(content.extra_events)
         if connection.vendor == "postgresql":
-            _move_sequences_past([Person, Trip, ContentItem])
+            _move_sequences_past([ContentItem])
         _staff(password, admin=True)
     summary = Summary(
         destination=str(cat.DESTINATION["name"]),
