@@ -414,6 +414,31 @@ class TestSeededDemo:
         story = mine.get(kind="story", state="published")
         assert "<figure><img" in story.body_html  # the member's own photo, embedded
 
+    def test_my_contributions_shows_each_state_and_the_questions_from_marketing(self) -> None:
+        client = Client()
+        client.force_login(Person.objects.get(email="member@demo.example"))
+        page = client.get(reverse("content:mine")).content.decode()
+        for state in ("published", "pending", "rejected", "needs_edit", "hidden", "failed"):
+            assert f'class="state state-{state}"' in page
+        rejected = ContentItem.objects.get(author__email="member@demo.example", state="rejected")
+        assert rejected.moderation_note in page
+        asked = RightsRequest.objects.filter(item__author__email="member@demo.example")
+        assert asked.count() == 2
+        for request in asked:
+            assert reverse("content:answer_rights", args=[request.pk]) in page
+
+    def test_the_moderator_sees_a_queue_of_waiting_and_reported_items(self) -> None:
+        client = Client()
+        client.force_login(Person.objects.get(email="moderator@demo.example"))
+        response = client.get(reverse("console:moderation"))
+        assert response.status_code == 200
+        page = response.content.decode()
+        waiting = ContentItem.objects.filter(state="pending")
+        reported = ContentItem.objects.filter(state="hidden")
+        assert waiting.exists() and reported.exists()
+        for item in [*waiting, *reported]:
+            assert reverse("console:moderation_item", args=[item.pk]) in page
+
     def test_consents_per_item(self) -> None:
         published = ContentItem.objects.filter(state="published")
         granted = Consent.objects.filter(subject_type="content.contentitem")
