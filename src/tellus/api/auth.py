@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.security.session import SessionAuth
@@ -60,13 +61,24 @@ class SettingsRateThrottle(BaseThrottle):
         count, seconds = parse_rate(settings.TELLUS_RATE_LIMITS[self.setting])
         window = int(time.time() // seconds)
         key = f"tellus:api-throttle:{ident}:{seconds}:{window}"
-        cache.add(key, 0, seconds + 1)
-        try:
-            used = cache.incr(key)
-        except ValueError:  # expired between add and incr: this is the window's first call
-            cache.set(key, 1, seconds + 1)
-            used = 1
-        return used <= count
+        return _count_call(key, seconds + 1) <= count
+
+
+def _count_call(key: str, ttl: int) -> int:
+    """Add one to a counter that expires: one pipelined round trip on Redis."""
+    if isinstance(cache, RedisCache) or isinstance(getattr(cache, "_wrapped", None), RedisCache):
+        client = cache._cache.get_client(key, write=True)  # type: ignore[attr-defined]
+        pipe = client.pipeline()
+        full_key = cache.make_and_validate_key(key)
+        pipe.incr(full_key)
+        pipe.expire(full_key, ttl, nx=True)
+        return int(pipe.execute()[0])
+    cache.add(key, 0, ttl)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr: this is the window's first call
+        cache.set(key, 1, ttl)
+        return 1
 
 
 def parse_rate(rate: str) -> tuple[int, int]:

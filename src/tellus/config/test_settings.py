@@ -44,3 +44,4 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 CELERY_TASK_ALWAYS_EAGER = True
 (DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
 TELLUS_MAP_SYNC_REBUILD = True  # tests see a change on the next request
+TELLUS_PUBLIC_VERSION_SECONDS = 0.0  # tests see a change on the next request
