@@ -399,30 +399,22 @@ def rights_item(request: MemberRequest, item_id: int) -> HttpResponse:
     earlier = list(queries.rights_requests_for_console().filter(item=item))
     form = RightsRequestForm(request.POST or None, initial={"purpose": request.GET.get("use")})
     if request.method == "POST" and form.is_valid():
-        purpose = form.cleaned_data["purpose"]
-        if getattr(item, f"allows_{purpose}", False):
-            form.add_error("purpose", _("The contributor already allows this use."))
-        elif any(r.purpose == purpose and r.state == RightsRequest.State.PENDING for r in earlier):
-            form.add_error(
-                "purpose", _("A request for this use is already waiting for the answer.")
+        try:
+            rights_request_create(
+                item=item,
+                requested_by=request.user,
+                purpose=form.cleaned_data["purpose"],
+                message=form.cleaned_data["message"],
             )
+        except ContentError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            try:
-                rights_request_create(
-                    item=item,
-                    requested_by=request.user,
-                    purpose=purpose,
-                    message=form.cleaned_data["message"],
-                )
-            except ContentError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.success(
-                    request,
-                    _("Your request about “%(title)s” is sent to the contributor.")
-                    % {"title": item.title},
-                )
-                return redirect("console:rights")
+            messages.success(
+                request,
+                _("Your request about “%(title)s” is sent to the contributor.")
+                % {"title": item.title},
+            )
+            return redirect("console:rights")
     return _render(
         request,
         "console/content/rights_item.html",

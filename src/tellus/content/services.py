@@ -373,6 +373,14 @@ def rights_request_create(
         raise ContentError(_("Ask for website, social or print use."), field="purpose")
     if not message.strip():
         raise ContentError(_("Tell the contributor what you want to use it for."), field="message")
+    if has_consent(item.author, purpose, item):
+        raise ContentError(_("The contributor already allows this use."), field="purpose")
+    if RightsRequest.objects.filter(
+        item=item, purpose=purpose, state=RightsRequest.State.PENDING
+    ).exists():
+        raise ContentError(
+            _("A request for this use is already waiting for the answer."), field="purpose"
+        )
     return RightsRequest.objects.create(
         item=item, requested_by=requested_by, purpose=purpose, message=message.strip()[:2000]
     )
