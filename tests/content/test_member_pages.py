@@ -128,3 +128,27 @@ def test_answering_a_rights_request_records_consent(member_client, member, marke
     # Answering twice changes nothing.
     member_client.post(f"/my/rights/{request.pk}/", {"answer": "decline"})
     assert member_client.post(f"/my/rights/{request.pk}/", {"answer": "decline"}).status_code == 404
+
+
+def test_deleting_an_item_keeps_files_another_item_shows(
+    member, other_member, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    owner = ContentItemFactory(author=other_member)
+    shared = default_storage.save(f"content/{owner.pk}/a-320.webp", ContentFile(b"RIFFxxxxWEBP"))
+    owner.renditions = [{"width": 320, "height": 240, "name": shared}]
+    owner.save()
+    borrower = ContentItemFactory(author=member, renditions=owner.renditions)
+    own = ContentItemFactory(author=member)
+    mine = default_storage.save(f"content/{own.pk}/b-320.webp", ContentFile(b"RIFFxxxxWEBP"))
+    own.renditions = [{"width": 320, "height": 240, "name": mine}]
+    own.save()
+    from tellus.content.services import content_delete
+
+    with django_capture_on_commit_callbacks(execute=True):
+        content_delete(item=borrower)
+        content_delete(item=own)
+    assert default_storage.exists(shared), "another item still shows it"
+    assert not default_storage.exists(mine), "the item's own files go with it"

@@ -250,7 +250,9 @@ def content_update(
 def content_delete(*, item: ContentItem) -> None:
     with transaction.atomic():
         files = [item.original] if item.original else []
-        names = [r["name"] for r in item.renditions]
+        # Only the files made for this item (under its own folder): a rendition
+        # another item points to stays.
+        names = [r["name"] for r in item.renditions if r["name"].startswith(f"content/{item.pk}/")]
         item.delete()
 
         def remove_files() -> None:
