@@ -232,3 +232,12 @@ def test_gallery_by_contributor(client, member, other_member):
     body = client.get(f"/gallery/?contributor={member.pk}").content.decode()
     assert "Marta" in body and "Olav&#x27;s" not in body and "Olav's" not in body
     assert client.get("/gallery/?contributor=abc").status_code == 200
+
+
+def test_map_page_costs_no_query_whatever_the_content(client):
+    client.get("/map/")
+    with assert_queries(0):
+        assert client.get("/map/").status_code == 200
+    ContentItemFactory.create_batch(10)
+    with assert_queries(0):
+        client.get("/map/")
