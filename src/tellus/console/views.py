@@ -31,7 +31,7 @@ from tellus.people.http import MemberRequest
 from tellus.people.models import ApiToken, Person
 from tellus.people.privacy import person_erase, person_export
 from tellus.people.queries import consents_of, members_for_console, staff_members
-from tellus.people.roles import ROLE_LABELS, person_set_roles, roles_of
+from tellus.people.roles import ROLE_LABELS, RoleError, person_set_roles, roles_of
 from tellus.people.services import api_token_create, api_token_revoke
 from tellus.people.views import archive_response
 
@@ -150,12 +150,16 @@ def staff(request: MemberRequest) -> HttpResponse:
         ).first()
         if person is None:
             form.add_error("email", _("No member has this email address."))
-        elif person.pk == request.user.pk and "admin" not in form.cleaned_data["roles"]:
-            form.add_error("roles", _("You cannot remove your own admin role."))
         else:
-            person_set_roles(person=person, roles=form.cleaned_data["roles"])
-            messages.success(request, _("Roles saved."))
-            return redirect("console:staff")
+            try:
+                person_set_roles(
+                    person=person, roles=form.cleaned_data["roles"], changed_by=request.user
+                )
+            except RoleError as exc:
+                form.add_error("roles", str(exc))
+            else:
+                messages.success(request, _("Roles saved."))
+                return redirect("console:staff")
     staff = [
         (person, [ROLE_LABELS[g.name] for g in person.groups.all() if g.name in ROLE_LABELS])
         for person in staff_members()

@@ -78,11 +78,23 @@ def roles_of(person: Person) -> list[str]:
     return [g.name for g in person.groups.all() if g.name in ROLE_PERMISSIONS]
 
 
-def person_set_roles(*, person: Person, roles: list[str]) -> Person:
-    """Give a person exactly these staff roles; admins alone reach the Django admin."""
+class RoleError(ValueError):
+    """A role change that is refused, with a message for the person who asked."""
+
+
+def person_set_roles(
+    *, person: Person, roles: list[str], changed_by: Person | None = None
+) -> Person:
+    """Give a person exactly these staff roles; admins alone reach the Django admin.
+
+    An admin cannot take away their own admin role: the installation could be
+    left with nobody able to give it back.
+    """
     unknown = set(roles) - set(ROLE_PERMISSIONS)
     if unknown:
-        raise ValueError(f"Unknown role(s): {', '.join(sorted(unknown))}")
+        raise RoleError(f"Unknown role(s): {', '.join(sorted(unknown))}")
+    if changed_by is not None and changed_by.pk == person.pk and ADMIN not in roles:
+        raise RoleError(str(_("You cannot remove your own admin role.")))
     with transaction.atomic():
         groups = list(Group.objects.filter(name__in=roles))
         kept = [g for g in person.groups.all() if g.name not in ROLE_PERMISSIONS]
