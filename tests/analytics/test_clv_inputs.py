@@ -7,6 +7,8 @@ import datetime as dt
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tellus.analytics.clv import (
     fit_spend,
@@ -250,3 +252,63 @@ def test_lazy_log_checks() -> None:
     for frame, message in cases:
         with pytest.raises(AnalyticsInputError, match=message):
             summarize_transactions(frame.lazy(), customer="who", date="day", amount="spend")
+
+
+def _summary_by_hand(rows: list[tuple[object, dt.date, float]], end: dt.date) -> dict:
+    """Each customer's frequency, recency and T in days and mean repeat spend,
+    computed the slow, obvious way: a dict of trip days per customer."""
+    trips: dict[object, dict[dt.date, float]] = {}
+    for who, day, spend in rows:
+        days = trips.setdefault(who, {})
+        days[day] = days.get(day, 0.0) + spend
+    out = {}
+    for who, days in trips.items():
+        ordered = sorted(days)
+        repeat = [days[d] for d in ordered[1:]]
+        out[who] = (
+            len(ordered) - 1,
+            float((ordered[-1] - ordered[0]).days),
+            float((end - ordered[0]).days),
+            sum(repeat) / len(repeat) if repeat else 0.0,
+        )
+    return out
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=6),
+            st.integers(min_value=0, max_value=40),
+            st.integers(min_value=0, max_value=5000),
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+    st.sampled_from(["int", "str"]),
+    st.sampled_from(["as given", "sorted", "reversed"]),
+    st.booleans(),
+)
+def test_summary_matches_a_summary_by_hand(
+    raw: list[tuple[int, int, int]], key_type: str, order: str, lazy: bool
+) -> None:
+    """Sorted or not, with several transactions on one day, integer or text keys,
+    eager or lazy: the summary is the one counted by hand."""
+    start = dt.date(2024, 1, 1)
+    rows = [
+        (who if key_type == "int" else f"c{who}", start + dt.timedelta(days=d), cents / 100)
+        for who, d, cents in raw
+    ]
+    if order != "as given":
+        rows.sort(key=lambda r: (str(r[0]), r[1]), reverse=order == "reversed")
+    log = pl.DataFrame(rows, schema=["who", "day", "spend"], orient="row")
+    source = log.lazy() if lazy else log
+    summary = summarize_transactions(
+        source, customer="who", date="day", amount="spend", time_unit="day"
+    )
+    expected = _summary_by_hand(rows, max(r[1] for r in rows))
+    assert summary.height == len(expected)
+    for who, frequency, recency, age, spend in summary.iter_rows():
+        x, tx, T, m = expected[who]
+        assert (frequency, recency, T) == (x, tx, age)
+        assert spend == pytest.approx(m, rel=1e-12, abs=1e-12)

@@ -175,43 +175,84 @@ def _collect(query: pl.LazyFrame) -> pl.DataFrame:
 
 
 def _per_customer(frame: pl.DataFrame, customer: str, spend: bool) -> pl.DataFrame:
-    """Per-customer first and last day, trip days, spend and input checks.
+    """Per-customer row count, first and last day, trip days and spend.
 
-    ``frame`` holds ``customer``, ``_day`` and, with ``spend``, ``_amount``. Rows
-    sorted by customer and day (as logs exported per customer are; any other log
-    is sorted first, stably) make every quantity a plain column aggregation: a new
-    trip day is a change of customer or day from the row before, the first day's
-    spend a masked sum. Counting distinct days and filtering the first day inside
-    the group-by instead is evaluated group by group and is several times slower.
+    ``frame`` holds ``customer``, ``_day`` and, with ``spend``, ``_amount``, with no
+    nulls (the callers check). Rows sorted by customer and day (as logs exported
+    per customer are; any other log is sorted first, stably) make every quantity a
+    reduction over each customer's run of rows: its bounds come from one comparison
+    with the row before, and a second transaction on a trip day is counted apart.
+    Hashing ten million keys in a group-by costs more than the whole of this;
+    NumPy does it because Polars has no reduction over sorted runs.
     """
-    cust, day = pl.col(customer), pl.col("_day")
-    in_order = (cust > cust.shift(1)) | ((cust == cust.shift(1)) & (day >= day.shift(1)))
-    if frame.height > 1 and not frame.select(in_order.slice(1).fill_null(False).all()).item():
+    runs = _runs(frame, customer)
+    if runs is None:
         frame = frame.sort(customer, "_day", maintain_order=True)
-    new_customer = (cust != cust.shift(1)).fill_null(True)
-    new_day = new_customer | (day != day.shift(1)).fill_null(True)
-    columns = [new_day.alias("_new_day")]
-    aggs: list[pl.Expr] = [
-        pl.len().alias("_rows"),
-        day.null_count().alias("_null_days"),
-        day.min().alias("_first"),
-        day.max().alias("_last"),
-        pl.col("_new_day").sum().alias("_days"),
-    ]
+        runs = _runs(frame, customer)
+        assert runs is not None
+    starts, new_customer = runs
+    n = frame.height
+    day = frame.get_column("_day").to_physical().to_numpy()
+    stops = np.append(starts[1:], n) if n else starts
+    first, last = day[starts], day[stops - 1]
+    # Rows on the same day as the row before, for the same customer: not a new trip.
+    repeat_rows = np.flatnonzero((day[1:] == day[:-1]) & ~new_customer) + 1
+    owner = np.searchsorted(starts, repeat_rows, side="right") - 1
+    columns = {
+        customer: frame.get_column(customer).gather(starts),
+        "_rows": stops - starts,
+        "_first": pl.Series(first, dtype=pl.Int32).cast(pl.Date),
+        "_last": pl.Series(last, dtype=pl.Int32).cast(pl.Date),
+        "_days": stops - starts - np.bincount(owner, minlength=starts.size),
+    }
     if spend:
-        first_day = pl.when(new_customer).then(day).forward_fill()
-        columns += [
-            pl.when(day == first_day).then(pl.col("_amount")).otherwise(0.0).alias("_first_amount"),
-            (pl.col("_amount").is_nan() | pl.col("_amount").is_infinite()).alias("_bad_amount"),
-        ]
-        aggs += [
-            pl.col("_amount").sum().alias("_total"),
-            pl.col("_first_amount").sum().alias("_first_total"),
-            pl.col("_amount").min().alias("_min_amount"),
-            pl.col("_bad_amount").sum().alias("_bad"),
-            pl.col("_amount").null_count().alias("_null_amounts"),
-        ]
-    return frame.lazy().with_columns(columns).group_by(customer).agg(aggs).collect()
+        amount = frame.get_column("_amount").to_numpy()
+        on_first_day = day[repeat_rows] == first[owner]
+        columns["_total"] = np.add.reduceat(amount, starts) if n else np.zeros(0)
+        columns["_first_total"] = amount[starts] + np.bincount(
+            owner[on_first_day], weights=amount[repeat_rows[on_first_day]], minlength=starts.size
+        )
+    return pl.DataFrame(columns)
+
+
+def _runs(frame: pl.DataFrame, customer: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """Where each customer's rows start, and which rows (after the first) change
+    customer; None unless the rows are sorted by customer, and by day within one."""
+    keys = frame.get_column(customer)
+    day = frame.get_column("_day").to_physical().to_numpy()
+    if keys.dtype.is_integer():
+        values = keys.to_numpy()
+        change = values[1:] != values[:-1]
+    else:
+        change = keys.slice(1).ne_missing(keys.slice(0, max(keys.len() - 1, 0))).to_numpy()
+    starts = np.flatnonzero(np.concatenate(([True], change))) if keys.len() else np.zeros(0, int)
+    if not np.all((day[1:] >= day[:-1]) | change):
+        return None
+    first_keys = keys.gather(starts)
+    if (
+        first_keys.len() > 1
+        and not (first_keys.slice(1) > first_keys.slice(0, first_keys.len() - 1)).all()
+    ):
+        return None
+    return starts, change
+
+
+def _check_log(frame: pl.DataFrame, customer: str, date: str, amount: str | None) -> None:
+    """Refuse null keys and dates, and missing, non-finite or negative spend."""
+    if frame.get_column(customer).null_count():
+        raise AnalyticsInputError(f"transactions: column {customer!r} has null customer keys")
+    if frame.get_column("_day").null_count():
+        raise AnalyticsInputError(f"transactions: column {date!r} has null dates")
+    if amount is None:
+        return
+    spend = frame.get_column("_amount")
+    if spend.null_count():
+        raise AnalyticsInputError(f"transactions: column {amount!r} has null(s)")
+    values = spend.to_numpy()
+    if values.size and not (np.isfinite(values.min()) and np.isfinite(values.max())):
+        raise AnalyticsInputError(f"transactions: column {amount!r} has NaN or infinite value(s)")
+    if values.size and values.min() < 0:
+        raise AnalyticsInputError(f"transactions: column {amount!r} has negative value(s)")
 
 
 def _summarize_lazy(
@@ -245,26 +286,14 @@ def _summarize_lazy(
             *([pl.col(amount).cast(pl.Float64).alias("_amount")] if amount else []),
         )
     )
-    per = _per_customer(frame, customer, amount is not None)
-    if per.height == 0:
+    if frame.height == 0:
         raise AnalyticsInputError("transactions: the log is empty")
-    if int(per.get_column("_rows").sum()) > MAX_TRANSACTIONS:
+    if frame.height > MAX_TRANSACTIONS:
         raise AnalyticsInputError(
             f"transactions: more than the {MAX_TRANSACTIONS:,} rows supported"
         )
-    if per.get_column(customer).null_count():
-        raise AnalyticsInputError(f"transactions: column {customer!r} has null customer keys")
-    if per.get_column("_null_days").sum():
-        raise AnalyticsInputError(f"transactions: column {date!r} has null dates")
-    if amount:
-        if per.get_column("_null_amounts").sum():
-            raise AnalyticsInputError(f"transactions: column {amount!r} has null(s)")
-        if per.get_column("_bad").sum():
-            raise AnalyticsInputError(
-                f"transactions: column {amount!r} has NaN or infinite value(s)"
-            )
-        if per.get_column("_min_amount").min() < 0:  # type: ignore[operator]
-            raise AnalyticsInputError(f"transactions: column {amount!r} has negative value(s)")
+    _check_log(frame, customer, date, amount)
+    per = _per_customer(frame, customer, amount is not None)
     if per.height > MAX_CUSTOMERS:
         raise AnalyticsInputError(f"transactions: more than {MAX_CUSTOMERS:,} customers")
     unit = UNIT_DAYS[time_unit]
@@ -357,15 +386,19 @@ def unique_index(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     values = np.asarray(values)
     if values.size and values.dtype.kind == "f":
-        for scale in (1.0, 7.0):
-            whole = np.rint(values * scale)
-            if (
-                whole.min() >= 0
-                and whole.max() < 10_000_000
-                and np.allclose(whole / scale, values, rtol=1e-12, atol=0.0)
-            ):
-                distinct, index = unique_index(whole.astype(np.int64))
-                return distinct / scale, index
+        wholes = [(scale, np.rint(values * scale)) for scale in (1.0, 7.0)]
+        wholes = [(s, w) for s, w in wholes if w.min() >= 0 and w.max() < 10_000_000]
+        # First exactly as summarize_transactions writes them (Polars divides by
+        # multiplying with the reciprocal), then to the rounding of text or other tools.
+        for exact in (True, False):
+            for scale, whole in wholes:
+                if (
+                    np.array_equal(whole * (1.0 / scale), values)
+                    if exact
+                    else np.allclose(whole / scale, values, rtol=1e-12, atol=0.0)
+                ):
+                    distinct, index = unique_index(whole.astype(np.int64))
+                    return distinct / scale, index
     if (
         values.size
         and values.dtype.kind in "iu"
