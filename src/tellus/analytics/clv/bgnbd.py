@@ -19,10 +19,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import betaln, expit, gammaln, polygamma, psi
 
 from tellus.analytics.clv._fit import FitResult, maximise
 from tellus.analytics.clv._hyp2f1 import series_general
+from tellus.analytics.clv._special import betaln, digamma, expit, gammaln, trigamma
 from tellus.analytics.clv.summary import patterns
 
 NAMES = ("r", "alpha", "a", "b")
@@ -100,19 +100,19 @@ def _objective(
             )
         )
         g = np.zeros(4)
-        g[0] = np.dot(wx, psi(r + xu) - psi(r) + np.log(alpha))
+        g[0] = np.dot(wx, digamma(r + xu) - digamma(r) + np.log(alpha))
         g[1] = d.total * r / alpha
-        dab = psi(a + b) - psi(a + b + xu)
+        dab = digamma(a + b) - digamma(a + b + xu)
         g[2] = np.dot(wx, dab)
-        g[3] = np.dot(wx, dab + psi(b + xu) - psi(b))
+        g[3] = np.dot(wx, dab + digamma(b + xu) - digamma(b))
         h = np.zeros((4, 4))
         if want_hessian:
-            tab = polygamma(1, a + b) - polygamma(1, a + b + xu)
-            h[0, 0] = np.dot(wx, polygamma(1, r + xu) - polygamma(1, r))
+            tab = trigamma(a + b) - trigamma(a + b + xu)
+            h[0, 0] = np.dot(wx, trigamma(r + xu) - trigamma(r))
             h[0, 1] = d.total / alpha
             h[1, 1] = -d.total * r / alpha**2
             h[2, 2] = h[2, 3] = np.dot(wx, tab)
-            h[3, 3] = np.dot(wx, tab + polygamma(1, b + xu) - polygamma(1, b))
+            h[3, 3] = np.dot(wx, tab + trigamma(b + xu) - trigamma(b))
 
         # No repeat trip: A3 = -r log(alpha + T).
         if d.T0_u.size:

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
-from scipy.special import gammaln, polygamma, psi
 
 from tellus.analytics.clv._fit import FitError, FitResult, maximise
+from tellus.analytics.clv._special import digamma, gammaln, trigamma
 from tellus.analytics.clv.summary import unique_index
 
 NAMES = ("p", "q", "gamma")
@@ -77,8 +77,8 @@ def _objective(
         )
         g = np.array(
             [
-                np.dot(wx * xu, psi(px + q) - psi(px)) + d.const_p - np.dot(xu, lden_x),
-                np.dot(wx, psi(px + q) - psi(q)) + d.total * np.log(gam) - lden_x.sum(),
+                np.dot(wx * xu, digamma(px + q) - digamma(px)) + d.const_p - np.dot(xu, lden_x),
+                np.dot(wx, digamma(px + q) - digamma(q)) + d.total * np.log(gam) - lden_x.sum(),
                 d.total * q / gam - np.dot(px + q, inv_x),
             ]
         )
@@ -87,12 +87,12 @@ def _objective(
         if not want_hessian:
             return -float(ll), -g, None
         inv2_x = np.bincount(d.xi, weights=w_inv * inv, minlength=xu.size)
-        t_pq = polygamma(1, px + q)
+        t_pq = trigamma(px + q)
         h = np.empty((3, 3))
-        h[0, 0] = np.dot(wx * xu * xu, t_pq - polygamma(1, px))
+        h[0, 0] = np.dot(wx * xu * xu, t_pq - trigamma(px))
         h[0, 1] = np.dot(wx * xu, t_pq)
         h[0, 2] = -np.dot(xu, inv_x)
-        h[1, 1] = np.dot(wx, t_pq - polygamma(1, q))
+        h[1, 1] = np.dot(wx, t_pq - trigamma(q))
         h[1, 2] = d.total / gam - inv_x.sum()
         h[2, 2] = -d.total * q / gam**2 + np.dot(px + q, inv2_x)
         h = np.triu(h) + np.triu(h, 1).T

@@ -25,10 +25,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import gammaln, psi
 
 from tellus.analytics.clv._fit import FitResult, maximise
 from tellus.analytics.clv._hyp2f1 import series_1cz
+from tellus.analytics.clv._special import digamma, gammaln
 from tellus.analytics.clv.summary import patterns, row_groups
 
 NAMES = ("r", "alpha", "s", "beta")
@@ -92,7 +92,7 @@ def _per_row(
     # w_a * dlog A0 = K (dlog G(tx) - ratio dlog G(T)), finite as t_x -> T.
     k = np.exp(log_sm + lg_tx - log_bracket)
     grad = np.empty((4, x.size))
-    grad[0] = psi(r + x) - psi(r) + np.log(alpha) - w_e * np.log(alpha + T) - w_a / m
+    grad[0] = digamma(r + x) - digamma(r) + np.log(alpha) - w_e * np.log(alpha + T) - w_a / m
     grad[1] = r / alpha - w_e * (r + x) / (alpha + T)
     grad[2] = np.log(beta) - w_e * np.log(beta + T) + w_a * (1.0 / s - 1.0 / m)
     grad[3] = s / beta - w_e * s / (beta + T)

@@ -11,6 +11,7 @@ pandas and is many times slower on large logs (see benchmarks/clv).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Literal
 
 import numpy as np
@@ -185,21 +186,23 @@ def _per_customer(frame: pl.DataFrame, customer: str, spend: bool) -> pl.DataFra
     Hashing ten million keys in a group-by costs more than the whole of this;
     NumPy does it because Polars has no reduction over sorted runs.
     """
-    runs = _runs(frame, customer)
+    day = frame.get_column("_day").to_physical().to_numpy()
+    runs = _runs(frame.get_column(customer), day)
     if runs is None:
         frame = frame.sort(customer, "_day", maintain_order=True)
-        runs = _runs(frame, customer)
+        day = frame.get_column("_day").to_physical().to_numpy()
+        runs = _runs(frame.get_column(customer), day)
         assert runs is not None
-    starts, new_customer = runs
+    starts, first_keys, new_customer = runs
     n = frame.height
-    day = frame.get_column("_day").to_physical().to_numpy()
     stops = np.append(starts[1:], n) if n else starts
     first, last = day[starts], day[stops - 1]
     # Rows on the same day as the row before, for the same customer: not a new trip.
-    repeat_rows = np.flatnonzero((day[1:] == day[:-1]) & ~new_customer) + 1
+    repeat_rows = np.flatnonzero(day[1:] == day[:-1])
+    repeat_rows = repeat_rows[~new_customer[repeat_rows]] + 1
     owner = np.searchsorted(starts, repeat_rows, side="right") - 1
     columns = {
-        customer: frame.get_column(customer).gather(starts),
+        customer: first_keys,
         "_rows": stops - starts,
         "_first": pl.Series(first, dtype=pl.Int32).cast(pl.Date),
         "_last": pl.Series(last, dtype=pl.Int32).cast(pl.Date),
@@ -215,26 +218,30 @@ def _per_customer(frame: pl.DataFrame, customer: str, spend: bool) -> pl.DataFra
     return pl.DataFrame(columns)
 
 
-def _runs(frame: pl.DataFrame, customer: str) -> tuple[np.ndarray, np.ndarray] | None:
-    """Where each customer's rows start, and which rows (after the first) change
-    customer; None unless the rows are sorted by customer, and by day within one."""
-    keys = frame.get_column(customer)
-    day = frame.get_column("_day").to_physical().to_numpy()
+def _runs(keys: pl.Series, day: np.ndarray) -> tuple[np.ndarray, pl.Series, np.ndarray] | None:
+    """Where each customer's rows start, each customer's key, and which rows (after
+    the first) change customer; None unless the rows are sorted by customer, and by
+    day within one."""
+    if keys.len() == 0:
+        return np.zeros(0, dtype=np.int64), keys, np.zeros(0, dtype=bool)
     if keys.dtype.is_integer():
         values = keys.to_numpy()
         change = values[1:] != values[:-1]
+        starts = np.flatnonzero(change) + 1
+        starts = np.concatenate(([0], starts))
+        first_values = values[starts]
+        ascending = bool(np.all(first_values[1:] > first_values[:-1]))
+        first_keys = pl.Series(keys.name, first_values, dtype=keys.dtype)
     else:
-        change = keys.slice(1).ne_missing(keys.slice(0, max(keys.len() - 1, 0))).to_numpy()
-    starts = np.flatnonzero(np.concatenate(([True], change))) if keys.len() else np.zeros(0, int)
-    if not np.all((day[1:] >= day[:-1]) | change):
+        change = keys.slice(1).ne_missing(keys.slice(0, keys.len() - 1)).to_numpy()
+        starts = np.concatenate(([0], np.flatnonzero(change) + 1))
+        first_keys = keys.gather(starts)
+        ascending = bool((first_keys.slice(1) > first_keys.slice(0, first_keys.len() - 1)).all())
+    # A day earlier than the row before is fine only where the customer changes.
+    backwards = np.flatnonzero(day[1:] < day[:-1])
+    if not ascending or not change[backwards].all():
         return None
-    first_keys = keys.gather(starts)
-    if (
-        first_keys.len() > 1
-        and not (first_keys.slice(1) > first_keys.slice(0, first_keys.len() - 1)).all()
-    ):
-        return None
-    return starts, change
+    return starts, first_keys, change
 
 
 def _check_log(frame: pl.DataFrame, customer: str, date: str, amount: str | None) -> None:
@@ -248,10 +255,10 @@ def _check_log(frame: pl.DataFrame, customer: str, date: str, amount: str | None
     spend = frame.get_column("_amount")
     if spend.null_count():
         raise AnalyticsInputError(f"transactions: column {amount!r} has null(s)")
-    values = spend.to_numpy()
-    if values.size and not (np.isfinite(values.min()) and np.isfinite(values.max())):
+    # A sum is NaN or infinite when a value is (or, absurdly, when it overflows).
+    if not math.isfinite(spend.sum()) and not spend.is_finite().all():
         raise AnalyticsInputError(f"transactions: column {amount!r} has NaN or infinite value(s)")
-    if values.size and values.min() < 0:
+    if frame.height and spend.min() < 0:  # type: ignore[operator]
         raise AnalyticsInputError(f"transactions: column {amount!r} has negative value(s)")
 
 
