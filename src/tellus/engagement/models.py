@@ -187,3 +187,79 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} @ {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class ScoringRun(models.Model):
+    """One computation of every member's engagement value, from request to result.
+
+    Written by :func:`tellus.engagement.services.score_members`; the console shows
+    the latest run's progress while it works and its parameters once it is done.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    as_of = models.DateTimeField(_("as of"))
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    stage = models.CharField(_("stage"), max_length=80, blank=True, default="")
+    members = models.PositiveIntegerField(_("members scored"), default=0)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("scoring run")
+        verbose_name_plural = _("scoring runs")
+        ordering = ["-created_at", "-pk"]
+        permissions = [("score_members", _("Can recompute the engagement value of members"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="scoring_progress_at_most_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class EngagementValue(models.Model):
+    """A member's engagement value from the latest finished scoring run (Kumar et
+    al. 2010): what they spend (CLV) and bring (CRV), sway (CIV) and teach (CKV).
+
+    Money is in the destination's currency, discounted over the run's horizon.
+    """
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="engagement_value"
+    )
+    run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="values")
+    p_alive = models.FloatField(_("probability of returning"), null=True, blank=True)
+    expected_trips = models.FloatField(_("expected trips"), default=0.0)
+    clv = models.FloatField(_("lifetime value (CLV)"), default=0.0)
+    crv = models.FloatField(_("referral value (CRV)"), default=0.0)
+    civ = models.FloatField(_("influence value (CIV)"), default=0.0)
+    ckv = models.FloatField(_("knowledge value (CKV)"), default=0.0)
+    cev = models.FloatField(_("engagement value (CEV)"), default=0.0, db_index=True)
+    segment = models.CharField(_("segment"), max_length=30, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("engagement value")
+        verbose_name_plural = _("engagement values")
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.cev:.2f}"

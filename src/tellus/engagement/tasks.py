@@ -6,7 +6,8 @@ from typing import Any
 from celery import shared_task
 from django.db import transaction
 
-from tellus.engagement.services import record_event
+from tellus.engagement.models import ScoringRun
+from tellus.engagement.services import record_event, score_members
 from tellus.people.models import Person
 
 
@@ -36,3 +37,15 @@ def record_event_later(
             idempotency_key=idempotency_key,
             **extra,
         )
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def score_members_later(*, run_id: int) -> None:
+    """Compute the engagement value of every member for a queued run.
+
+    A finished run is left alone, so a job delivered twice computes once.
+    """
+    run = ScoringRun.objects.filter(pk=run_id).first()
+    if run is None or run.status in (ScoringRun.Status.DONE, ScoringRun.Status.FAILED):
+        return
+    score_members(run=run)
