@@ -169,6 +169,33 @@ def test_bgnbd_conditional_expectation_agrees_with_the_paper_formula() -> None:
     assert ours == pytest.approx(num / den, rel=1e-10)
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426},  # CDNOW: Euler's form
+        {"r": 0.897, "alpha": 33.28, "a": 3339.0, "b": 6.9e-7},  # a fit on little data: as written
+        {"r": 2.0, "alpha": 10.0, "a": 40.0, "b": 80.0},  # each form for some frequencies
+    ],
+)
+def test_expected_trips_of_the_alive_agree_with_the_paper_formula(
+    params: dict[str, float],
+) -> None:
+    """Both ways of summing the series give FHL 2005 eq. 10, and neither overflows."""
+    r, alpha, a, b = params.values()
+    x = np.array([0.0, 1.0, 2.0, 5.0, 30.0, 200.0])
+    T = np.array([1.0, 10.0, 38.0, 52.0, 80.0, 104.0])
+    t = 52.0
+    z = t / (alpha + T + t)
+    expected = (
+        (a + b + x - 1)
+        / (a - 1)
+        * (1 - (1 - z) ** (r + x) * hyp2f1(r + x, b + x, a + b + x - 1, z))
+    )
+    with np.errstate(all="raise"):
+        ours = bgnbd.alive_trips_factor(params, x, T, t)
+    assert ours == pytest.approx(expected, rel=1e-9)
+
+
 def test_pnbd_p_alive_agrees_with_the_closed_form() -> None:
     """Fader and Hardie's note eq. 18 with scipy's hyp2f1, for modest values."""
     params = {"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tellus.engagement.models import Event, Trip
+from tellus.engagement.models import EngagementValue, Event, Trip
 from tellus.people.models import Person
 from tellus.people.privacy import register_personal_data
 
@@ -48,5 +48,30 @@ def _erase_trips(person: Person, keep_contributions: bool) -> None:
     Event.objects.filter(attributed_to=person).update(attributed_to=None)
 
 
+def _export_engagement_value(person: Person) -> dict[str, Any] | None:
+    # What the DMO estimates a member is worth is profiling: the member may see it.
+    value = EngagementValue.objects.filter(member=person).select_related("run").first()
+    if value is None:
+        return None
+    return {
+        "as_of": value.run.as_of.isoformat(),
+        "probability_of_returning": value.p_alive,
+        "expected_trips": value.expected_trips,
+        "lifetime_value": value.clv,
+        "referral_value": value.crv,
+        "influence_value": value.civ,
+        "knowledge_value": value.ckv,
+        "engagement_value": value.cev,
+        "segment": value.segment or None,
+    }
+
+
+def _erase_engagement_value(person: Person, keep_contributions: bool) -> None:
+    EngagementValue.objects.filter(member=person).delete()
+
+
 register_personal_data("trips", export=_export_trips, erase=_erase_trips)
+register_personal_data(
+    "engagement_value", export=_export_engagement_value, erase=_erase_engagement_value
+)
 register_personal_data("engagement_events", export=_export_events)

@@ -335,6 +335,16 @@ def _lifetime_values(
     except AnalyticsInputError as exc:
         parameters["clv_note"] = str(exc)
         return empty, parameters
+    scores = scores.select("member_id", "p_alive", "expected_trips", "clv")
+    unusable = scores.filter(
+        ~pl.all_horizontal(pl.col("p_alive", "expected_trips", "clv").is_finite())
+    )
+    if unusable.height:
+        parameters["clv_note"] = (
+            f"the fitted models gave no finite value for {unusable.height} member(s); "
+            "lifetime value is left at zero until there are more trips"
+        )
+        return empty, parameters
     parameters["bgnbd"] = trip_model.params
     parameters["gamma_gamma"] = spend_model.params
-    return scores.select("member_id", "p_alive", "expected_trips", "clv"), parameters
+    return scores, parameters

@@ -134,7 +134,9 @@ def _objective(
             iT = iT_u[d.Ti]
             it = it_u[d.ti]
             rx = r + d.xv
-            c_x = np.log(a) - np.log(b + d.x_u - 1.0)
+            # b + x - 1 for the frequencies of repeat rows (x >= 1); 1 where x = 0, unused.
+            bx = np.where(d.x_u > 0, b + d.x_u - 1.0, 1.0)
+            c_x = np.log(a) - np.log(bx)
             u_r = lT - lt_u[d.ti]  # d(d)/dr, with d = A4 - A3
             di = it - iT
             dd = c_x[d.xi] + rx * u_r
@@ -152,7 +154,7 @@ def _objective(
             sum_ws = float(ws.sum())
             g[2] += sum_ws / a
             ws_x = np.bincount(d.xi, weights=ws, minlength=d.x_u.size)
-            inv_bx = 1.0 / (b + d.x_u - 1.0)
+            inv_bx = 1.0 / bx
             g[3] -= float(np.dot(ws_x, inv_bx))
             if want_hessian:
                 s2 = ws * (1.0 - sig)
@@ -263,11 +265,15 @@ def alive_trips_factor(
     """Expected trips in ``(T, T + horizon]`` of a customer known to be alive at ``T``.
 
     FHL 2005, eq. 10 divided by P(alive): ``(a+b+x-1)/(a-1) [1 - (1-z)^(r+x)
-    2F1(r+x, b+x; a+b+x-1; z)]`` with ``z = t/(alpha+T+t)``, evaluated through
-    Euler's transformation as ``1 - (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z)``.
-    It depends on the frequency and age only, so callers evaluate it once per
-    distinct (frequency, T) pair. ``a = 1`` is a removable singularity: ``a``
-    is moved 1e-7 off it.
+    2F1(r+x, b+x; a+b+x-1; z)]`` with ``z = t/(alpha+T+t)``. Where ``a - 1`` and
+    ``a + b - 1 - r`` are the smaller pair (the usual case), the series runs
+    through Euler's transformation, ``1 - (1-z)^(a-1) 2F1(a+b-1-r, a-1;
+    a+b+x-1; z)``; where they are the larger (a fit with ``a`` in the
+    thousands, from little data), as written, whose terms then shrink from the
+    start while the transformed ones would overflow. It depends on the
+    frequency and age only, so callers evaluate it once per distinct
+    (frequency, T) pair. ``a = 1`` is a removable singularity: ``a`` is moved
+    1e-7 off it.
     """
     r, alpha, a, b = (params[n] for n in NAMES)
     if abs(a - 1.0) < 1e-7:
@@ -276,9 +282,20 @@ def alive_trips_factor(
     age = np.asarray(T, float)
     if horizon <= 0:
         return np.zeros(np.broadcast(x, age).shape)
+    x, age = np.broadcast_arrays(x, age)
     z = horizon / (alpha + age + horizon)
-    f = series_general(
-        np.full(x.shape, a + b - 1.0 - r), np.full(x.shape, a - 1.0), a + b + x - 1.0, z
-    )
-    bracket = 1.0 - np.exp((a - 1.0) * np.log1p(-z)) * f
-    return (a + b + x - 1.0) / (a - 1.0) * bracket
+    c = a + b + x - 1.0
+    euler = abs((a + b - 1.0 - r) * (a - 1.0)) <= np.abs((r + x) * (b + x))
+    bracket = np.empty(x.shape)
+    if euler.any():
+        ze = z[euler]
+        f = series_general(
+            np.full(ze.shape, a + b - 1.0 - r), np.full(ze.shape, a - 1.0), c[euler], ze
+        )
+        bracket[euler] = 1.0 - np.exp((a - 1.0) * np.log1p(-ze)) * f
+    if not euler.all():
+        direct = ~euler
+        zd, xd = z[direct], x[direct]
+        f = series_general(r + xd, b + xd, c[direct], zd)
+        bracket[direct] = 1.0 - np.exp((r + xd) * np.log1p(-zd)) * f
+    return c / (a - 1.0) * bracket

@@ -101,7 +101,20 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'trip spend':<12} {summary.spend:>12,.2f} EUR")
         segments = ", ".join(f"{name} {count:,}" for name, count in summary.segments.items())
         self.stdout.write(f"  segments (as simulated): {segments}")
+        self._score(until)
         self._logins()
+
+    def _score(self, until: dt.date) -> None:
+        """Compute the members' engagement value, so that the console shows it at once."""
+        from tellus.engagement.services import score_members
+
+        began = time.perf_counter()
+        end_of_day = dt.datetime.combine(until, dt.time.max, tzinfo=dt.UTC)
+        run = score_members(as_of=min(end_of_day, dt.datetime.now(dt.UTC)))
+        self.stdout.write(
+            f"Scored the engagement value of {run.members:,} members in "
+            f"{time.perf_counter() - began:.1f} s ({run.get_status_display().lower()})."
+        )
 
     def _until(self, text: str | None) -> dt.date:
         today = dt.datetime.now(dt.UTC).date()
