@@ -20,6 +20,8 @@ import numpy as np
 import polars as pl
 from tqdm import tqdm
 
+from tellus.analytics import EVENT_SCHEMA
+
 ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / ".bench" / "engagement_value"
 START = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
@@ -56,18 +58,7 @@ CONTRIBUTIONS = {
     "referral.invited", "contest.entered", "topic.posted", "reaction.added",
 }  # fmt: skip
 
-SCHEMA = {
-    "event_id": pl.Int64,
-    "member_id": pl.Int64,
-    "kind": pl.String,
-    "occurred_at": pl.Datetime("us", "UTC"),
-    "initiative_id": pl.Int64,
-    "channel": pl.String,
-    "touchpoint": pl.String,
-    "journey_stage": pl.String,
-    "value": pl.Float64,
-    "attributed_to_id": pl.Int64,
-}
+SCHEMA = EVENT_SCHEMA
 
 
 def events_path(visitors: int, events: int, seed: int) -> Path:

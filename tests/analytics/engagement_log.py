@@ -8,21 +8,12 @@ from typing import Any
 
 import polars as pl
 
+from tellus.analytics import EVENT_SCHEMA
+
 UTC = dt.UTC
 START = dt.datetime(2024, 1, 1, tzinfo=UTC)
 
-SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    "event_id": pl.Int64,
-    "member_id": pl.Int64,
-    "kind": pl.String,
-    "occurred_at": pl.Datetime("us", "UTC"),
-    "initiative_id": pl.Int64,
-    "channel": pl.String,
-    "touchpoint": pl.String,
-    "journey_stage": pl.String,
-    "value": pl.Float64,
-    "attributed_to_id": pl.Int64,
-}
+SCHEMA = EVENT_SCHEMA
 
 
 def day(n: float) -> dt.datetime:

@@ -19,6 +19,22 @@ from tellus.analytics.validation import (
     require_text,
 )
 
+#: The engagement log as every function here reads it (each reads the columns it
+#: names): what ``tellus.engagement`` exports from the database, and what tests
+#: and benchmarks build.
+EVENT_SCHEMA: dict[str, pl.DataType] = {
+    "event_id": pl.Int64(),
+    "member_id": pl.Int64(),
+    "kind": pl.String(),
+    "occurred_at": pl.Datetime("us", "UTC"),
+    "initiative_id": pl.Int64(),
+    "channel": pl.String(),
+    "touchpoint": pl.String(),
+    "journey_stage": pl.String(),
+    "value": pl.Float64(),
+    "attributed_to_id": pl.Int64(),
+}
+
 #: Columns that identify people; integers, null where the log allows it.
 ID_COLUMNS = ("member_id", "attributed_to_id", "initiative_id", "event_id")
 #: Text columns of the log.
