@@ -41,6 +41,7 @@ NAVIGATION = [
     ("console:campaigns", "content.pick_for_campaign", _("Campaigns")),
     ("console:initiatives", "engagement.view_initiative", _("Initiatives")),
     ("console:engagement", "engagement.view_engagement", _("Engagement")),
+    ("console:value", "engagement.view_engagement", _("Engagement value")),
     ("console:staff", "people.assign_roles", _("Staff roles")),
     ("console:tokens", "people.add_apitoken", _("API tokens")),
     ("console:destination", "core.change_branding", _("Destination")),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -19,14 +21,18 @@ from tellus.core.models import Destination
 from tellus.core.ratelimits import limit_writes
 from tellus.core.services import destination_update
 from tellus.engagement import kinds
-from tellus.engagement.models import Initiative
+from tellus.engagement.models import Initiative, ScoringRun
 from tellus.engagement.queries import (
+    ValueOverview,
     engagement_totals,
     events_by_kind,
     initiatives_for_console,
+    latest_scoring_run,
+    member_value,
+    value_overview,
     weekly_event_counts,
 )
-from tellus.engagement.services import initiative_save
+from tellus.engagement.services import initiative_save, request_scoring
 from tellus.people.http import MemberRequest
 from tellus.people.models import ApiToken, Person
 from tellus.people.privacy import person_erase, person_export
@@ -74,6 +80,12 @@ def member_detail(request: MemberRequest, person_id: int) -> HttpResponse:
             "trips": person.trips.all()[:50],
             "roles": [ROLE_LABELS[role] for role in roles_of(person)],
             "erase_form": EraseOnRequestForm(),
+            # Engagement value is profiling: only those who read engagement see it.
+            "value": (
+                member_value(person)
+                if request.user.has_perm("engagement.view_engagement")
+                else None
+            ),
         },
     )
 
@@ -138,6 +150,64 @@ def engagement(request: MemberRequest) -> HttpResponse:
             "weekly": weekly_event_counts(weeks=52),
         },
     )
+
+
+def _value_chart(overview: ValueOverview) -> dict[str, Any]:
+    """The stacked bar chart's data: mean CLV, CRV, CIV and CKV per CLV decile."""
+    parts = [
+        ("clv", _("Lifetime value (CLV)")),
+        ("crv", _("Referral value (CRV)")),
+        ("civ", _("Influence value (CIV)")),
+        ("ckv", _("Knowledge value (CKV)")),
+    ]
+    return {
+        "labels": [
+            _("Decile %(number)s") % {"number": row["clv_group"]} for row in overview.deciles
+        ],
+        "series": [
+            {"label": label, "values": [round(row[part], 2) for row in overview.deciles]}
+            for part, label in parts
+        ],
+    }
+
+
+@staff_page("engagement.view_engagement")
+def value(request: MemberRequest) -> HttpResponse:
+    overview = value_overview()
+    return _render(
+        request,
+        "console/value.html",
+        {
+            "run": latest_scoring_run(),
+            "overview": overview,
+            "chart": _value_chart(overview),
+        },
+    )
+
+
+@staff_page("engagement.view_engagement")
+def value_status(request: MemberRequest) -> HttpResponse:
+    """The latest run's status alone: what the page polls while a run works."""
+    return render(
+        request, "console/_value_status.html", {"run": latest_scoring_run(), "polled": True}
+    )
+
+
+@staff_page("engagement.score_members")
+@require_POST
+@limit_writes
+def value_recompute(request: MemberRequest) -> HttpResponse:
+    run = request_scoring(requested_by=request.user)
+    run.refresh_from_db(fields=["status"])  # without a broker the job has already run
+    if run.status == ScoringRun.Status.DONE:
+        messages.success(request, _("The engagement value is recomputed."))
+    elif run.status == ScoringRun.Status.FAILED:
+        messages.error(request, _("The run failed; its reason is below."))
+    else:
+        messages.success(
+            request, _("The engagement value is being recomputed; this page shows how far it is.")
+        )
+    return redirect("console:value")
 
 
 @staff_page("people.assign_roles")

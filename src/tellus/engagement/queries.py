@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Subquery
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from tellus.engagement.models import Event, Initiative, Trip
+from tellus.analytics.value import rank_by_clv_and_cev, undervalued_by_clv
+from tellus.engagement.models import EngagementValue, Event, Initiative, ScoringRun, Trip
 from tellus.people.models import Person
 
 
@@ -131,3 +134,124 @@ def events_for_scoring(*, until: dt.datetime) -> pl.DataFrame:
     value_column = list(EVENT_SCHEMA).index("value")
     columns[value_column] = [None if v is None else float(v) for v in columns[value_column]]
     return pl.DataFrame(dict(zip(EVENT_SCHEMA, columns, strict=True)), schema=EVENT_SCHEMA)
+
+
+# --------------------------------------------------------------------------- engagement value
+# What the console shows of the stored values: a fixed number of queries however
+# many members there are; the decile table comes from the analytics library.
+
+#: Segment names as staff read them, in the library's order.
+SEGMENT_LABELS: dict[str, Any] = {
+    "passive_receiver": _("Passive receiver"),
+    "occasional_contributor": _("Occasional contributor"),
+    "active_contributor": _("Active contributor"),
+    "advocate": _("Advocate"),
+    "at_risk": _("At risk"),
+}
+#: Members shown in the console's ranking.
+TOP_MEMBERS = 20
+VALUE_PARTS = ("clv", "crv", "civ", "ckv", "cev")
+
+
+def segment_label(segment: str) -> str:
+    """The translated name of a segment code ("" when the member has none)."""
+    label = SEGMENT_LABELS.get(segment)
+    return str(label) if label is not None else segment
+
+
+def latest_scoring_run() -> ScoringRun | None:
+    """The most recent run, whatever its status: what the console's status line shows."""
+    return ScoringRun.objects.select_related("requested_by").order_by("-created_at", "-pk").first()
+
+
+@dataclass(frozen=True)
+class ValueOverview:
+    """The console's picture of engagement value, from the latest finished run."""
+
+    run: ScoringRun | None
+    members: int = 0
+    total_clv: float = 0.0
+    total_cev: float = 0.0
+    undervalued: int = 0
+    deciles: list[dict[str, Any]] = field(default_factory=list)
+    segments: list[dict[str, Any]] = field(default_factory=list)
+    top: list[EngagementValue] = field(default_factory=list)
+
+    @property
+    def beyond_clv_percent(self) -> float | None:
+        """The share of CEV that CLV alone does not see (CRV + CIV + CKV), in percent."""
+        if not self.total_cev:
+            return None
+        return 100.0 * (self.total_cev - self.total_clv) / self.total_cev
+
+    @property
+    def undervalued_percent(self) -> float | None:
+        return 100.0 * self.undervalued / self.members if self.members else None
+
+
+def value_overview() -> ValueOverview:
+    """Totals, the paper's decile table, segment counts and the top members by CEV.
+
+    Three queries whatever the number of members: the run, every member's parts
+    (as columns, no model instances) and the top members with their names.
+    """
+    # Each run replaces every value: the run of any one of them is the run of all.
+    done = ScoringRun.objects.filter(
+        pk=Subquery(EngagementValue.objects.values("run_id")[:1])
+    ).first()
+    rows = EngagementValue.objects.values_list(*VALUE_PARTS, "segment", "member_id")
+    columns: list[list[Any]] = [[] for _column in range(len(VALUE_PARTS) + 2)]
+    for row in rows.iterator(chunk_size=SCORING_CHUNK):
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)
+    frame = pl.DataFrame(
+        dict(zip((*VALUE_PARTS, "segment", "member_id"), columns, strict=True)),
+        schema={
+            **dict.fromkeys(VALUE_PARTS, pl.Float64),
+            "segment": pl.String,
+            "member_id": pl.Int64,
+        },
+    )
+    if frame.height == 0:
+        return ValueOverview(run=done)
+    top = list(
+        EngagementValue.objects.select_related("member")
+        .only(*VALUE_PARTS, "segment", "member__display_name", "member__erased_at")
+        .order_by("-cev", "member_id")[:TOP_MEMBERS]
+    )
+    for value in top:
+        value.segment_label = segment_label(value.segment)  # type: ignore[attr-defined]
+    ranked = rank_by_clv_and_cev(frame)
+    deciles = [
+        {
+            **row,
+            "cev_percent": 100.0 * (row["share_of_cev"] or 0.0),
+            "undervalued_percent": 100.0 * row["undervalued"],
+        }
+        for row in undervalued_by_clv(frame).iter_rows(named=True)
+    ]
+    counts = dict(frame.group_by("segment").len().iter_rows())
+    segments = [
+        {"segment": code, "label": str(label), "members": counts.get(code, 0)}
+        for code, label in SEGMENT_LABELS.items()
+    ]
+    if counts.get(""):
+        segments.append({"segment": "", "label": str(_("No segment")), "members": counts[""]})
+    return ValueOverview(
+        run=done,
+        members=frame.height,
+        total_clv=float(frame.get_column("clv").sum()),
+        total_cev=float(frame.get_column("cev").sum()),
+        undervalued=int((ranked.get_column("shift") > 0).sum()),
+        deciles=deciles,
+        segments=segments,
+        top=top,
+    )
+
+
+def member_value(person: Person) -> EngagementValue | None:
+    """A member's stored engagement value with its run, or None before their first scoring."""
+    value = EngagementValue.objects.select_related("run").filter(member=person).first()
+    if value is not None:
+        value.segment_label = segment_label(value.segment)  # type: ignore[attr-defined]
+    return value

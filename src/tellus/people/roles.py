@@ -37,6 +37,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "engagement.add_initiative",
         "engagement.change_initiative",
         "engagement.view_engagement",
+        "engagement.score_members",
         "people.assign_roles",
     },
     MARKETER: {
@@ -46,7 +47,12 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "engagement.change_initiative",
     },
     MODERATOR: {"people.view_console", "people.view_member"},
-    ANALYST: {"people.view_console", "engagement.view_initiative", "engagement.view_engagement"},
+    ANALYST: {
+        "people.view_console",
+        "engagement.view_initiative",
+        "engagement.view_engagement",
+        "engagement.score_members",
+    },
 }
 
 
