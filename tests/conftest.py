@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from tellus.people.models import Person
 from tellus.people.roles import person_set_roles
@@ -15,6 +18,13 @@ PERSONAS = ("visitor", "member", "other_member", "moderator", "marketer", "analy
 def _fresh_cache() -> None:
     """Rate-limit counters and cached branding must not leak from one test to the next."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_active() -> Iterator[None]:
+    """A test that renders in Spanish must not leave Spanish on for the next one."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -5,11 +5,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
+from django.core.cache import cache
 from django.db.models import Count, QuerySet, Subquery
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tellus.analytics import EVENT_SCHEMA
 from tellus.analytics.value import rank_by_clv_and_cev, undervalued_by_clv
 from tellus.engagement.models import EngagementValue, Event, Initiative, ScoringRun, Trip
 from tellus.people.models import Person
@@ -95,20 +97,6 @@ def trips_for_scoring(*, until: dt.date) -> pl.DataFrame:
     )
 
 
-EVENT_SCHEMA: dict[str, Any] = {
-    "event_id": pl.Int64,
-    "member_id": pl.Int64,
-    "kind": pl.String,
-    "occurred_at": pl.Datetime("us", "UTC"),
-    "initiative_id": pl.Int64,
-    "channel": pl.String,
-    "touchpoint": pl.String,
-    "journey_stage": pl.String,
-    "value": pl.Float64,
-    "attributed_to_id": pl.Int64,
-}
-
-
 def events_for_scoring(*, until: dt.datetime) -> pl.DataFrame:
     """The engagement log up to ``until``, in the columns the analytics library reads."""
     rows = (
@@ -192,13 +180,52 @@ class ValueOverview:
 def value_overview() -> ValueOverview:
     """Totals, the paper's decile table, segment counts and the top members by CEV.
 
-    Three queries whatever the number of members: the run, every member's parts
-    (as columns, no model instances) and the top members with their names.
+    The totals and tables depend only on the run that produced the stored values,
+    so they are computed once per run (every member's parts read as columns, no
+    model instances) and cached; a page then costs two queries whatever the
+    number of members: the run and the top members with their names.
     """
     # Each run replaces every value: the run of any one of them is the run of all.
     done = ScoringRun.objects.filter(
         pk=Subquery(EngagementValue.objects.values("run_id")[:1])
     ).first()
+    if done is None:
+        return ValueOverview(run=None)
+    key = f"tellus:value-overview:{done.pk}"
+    totals: dict[str, Any] = cache.get_or_set(key, _value_totals, OVERVIEW_SECONDS) or {}
+    if not totals.get("members"):
+        return ValueOverview(run=done)
+    top = list(
+        EngagementValue.objects.select_related("member")
+        .only(*VALUE_PARTS, "segment", "member__display_name", "member__erased_at")
+        .order_by("-cev", "member_id")[:TOP_MEMBERS]
+    )
+    for value in top:
+        value.segment_label = segment_label(value.segment)  # type: ignore[attr-defined]
+    counts = totals["segment_counts"]
+    segments = [
+        {"segment": code, "label": str(label), "members": counts.get(code, 0)}
+        for code, label in SEGMENT_LABELS.items()
+    ]
+    if counts.get(""):
+        segments.append({"segment": "", "label": str(_("No segment")), "members": counts[""]})
+    return ValueOverview(
+        run=done,
+        members=totals["members"],
+        total_clv=totals["total_clv"],
+        total_cev=totals["total_cev"],
+        undervalued=totals["undervalued"],
+        deciles=totals["deciles"],
+        segments=segments,
+        top=top,
+    )
+
+
+#: How long a run's totals stay cached (a new run has a new key anyway).
+OVERVIEW_SECONDS = 7 * 24 * 3600
+
+
+def _value_totals() -> dict[str, Any]:
     rows = EngagementValue.objects.values_list(*VALUE_PARTS, "segment", "member_id")
     columns: list[list[Any]] = [[] for _column in range(len(VALUE_PARTS) + 2)]
     for row in rows.iterator(chunk_size=SCORING_CHUNK):
@@ -213,40 +240,23 @@ def value_overview() -> ValueOverview:
         },
     )
     if frame.height == 0:
-        return ValueOverview(run=done)
-    top = list(
-        EngagementValue.objects.select_related("member")
-        .only(*VALUE_PARTS, "segment", "member__display_name", "member__erased_at")
-        .order_by("-cev", "member_id")[:TOP_MEMBERS]
-    )
-    for value in top:
-        value.segment_label = segment_label(value.segment)  # type: ignore[attr-defined]
+        return {"members": 0}
     ranked = rank_by_clv_and_cev(frame)
-    deciles = [
-        {
-            **row,
-            "cev_percent": 100.0 * (row["share_of_cev"] or 0.0),
-            "undervalued_percent": 100.0 * row["undervalued"],
-        }
-        for row in undervalued_by_clv(frame).iter_rows(named=True)
-    ]
-    counts = dict(frame.group_by("segment").len().iter_rows())
-    segments = [
-        {"segment": code, "label": str(label), "members": counts.get(code, 0)}
-        for code, label in SEGMENT_LABELS.items()
-    ]
-    if counts.get(""):
-        segments.append({"segment": "", "label": str(_("No segment")), "members": counts[""]})
-    return ValueOverview(
-        run=done,
-        members=frame.height,
-        total_clv=float(frame.get_column("clv").sum()),
-        total_cev=float(frame.get_column("cev").sum()),
-        undervalued=int((ranked.get_column("shift") > 0).sum()),
-        deciles=deciles,
-        segments=segments,
-        top=top,
-    )
+    return {
+        "members": frame.height,
+        "total_clv": float(frame.get_column("clv").sum()),
+        "total_cev": float(frame.get_column("cev").sum()),
+        "undervalued": int((ranked.get_column("shift") > 0).sum()),
+        "deciles": [
+            {
+                **row,
+                "cev_percent": 100.0 * (row["share_of_cev"] or 0.0),
+                "undervalued_percent": 100.0 * row["undervalued"],
+            }
+            for row in undervalued_by_clv(frame).iter_rows(named=True)
+        ],
+        "segment_counts": dict(frame.group_by("segment").len().iter_rows()),
+    }
 
 
 def member_value(person: Person) -> EngagementValue | None:

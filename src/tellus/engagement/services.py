@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_noop
 
 from tellus.analytics.clv import fit_spend, fit_trips, predict, summarize_transactions
 from tellus.analytics.segments import engagement_segments
@@ -159,14 +159,18 @@ def initiative_save(*, initiative: Initiative | None = None, **fields: Any) -> I
 #: One year ahead at 10 % a year, for every part, so that the parts add up.
 VALUE_HORIZON = Horizon()
 CLV_HORIZON_WEEKS = 52.0
-#: Each stage with the share of the work done when it starts.
+#: Each stage with the share of the work done when it starts. Stored in English
+#: and translated where shown (the console), whatever language started the run.
 SCORING_STAGES = (
-    (0, _("Reading trips")),
-    (5, _("Fitting the trip and spend models")),
-    (25, _("Reading the engagement log")),
-    (40, _("Computing referral, influence and knowledge value")),
-    (70, _("Finding segments")),
-    (80, _("Saving")),
+    (0, gettext_noop("Reading trips")),
+    (5, gettext_noop("Fitting the trip and spend models")),
+    (25, gettext_noop("Reading the engagement log")),
+    (40, gettext_noop("Computing referral, influence and knowledge value")),
+    (70, gettext_noop("Finding segments")),
+    (80, gettext_noop("Saving")),
+)
+UNEXPECTED_FAILURE = gettext_noop(
+    "An unexpected error stopped the run; the server log has the details."
 )
 
 
@@ -213,9 +217,9 @@ def score_members(
 
     def stage(index: int) -> None:
         percent, label = SCORING_STAGES[index]
-        ScoringRun.objects.filter(pk=run.pk).update(progress=percent, stage=str(label))
+        ScoringRun.objects.filter(pk=run.pk).update(progress=percent, stage=label)
         if on_progress:
-            on_progress(percent, str(label))
+            on_progress(percent, gettext(label))
 
     ScoringRun.objects.filter(pk=run.pk).update(
         status=ScoringRun.Status.RUNNING, started_at=timezone.now(), error=""
@@ -245,13 +249,13 @@ def score_members(
         ScoringRun.objects.filter(pk=run.pk).update(
             status=ScoringRun.Status.FAILED,
             finished_at=timezone.now(),
-            error=str(_("An unexpected error stopped the run; the server log has the details.")),
+            error=UNEXPECTED_FAILURE,
         )
         raise
     finally:
         run.refresh_from_db()
     if on_progress and run.status == ScoringRun.Status.DONE:
-        on_progress(100, str(_("Done")))
+        on_progress(100, gettext("Done"))
     return run
 
 
