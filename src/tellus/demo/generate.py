@@ -587,14 +587,26 @@ def _events(rng: np.random.Generator, people: Members, trips: Trips, sharer: Arr
         touchpoint=tp,
     )
 
-    # Trips, recorded at noon on arrival; referred ones on the referral channel.
+    # Trips, recorded at noon on arrival; referred ones on the referral channel, and
+    # those soon after a sign-up from a member's share link on that link's channel
+    # (what the sharer's influence brought: CIV).
     referred = trips.referred_by >= 0
+    traveller_sharer = sharer[trips.member]
+    after_share = (
+        ~referred
+        & (traveller_sharer >= 0)
+        & (trips.arrival - signup[trips.member] <= REFERRAL_WINDOW_DAYS)
+    )
     log.add(
         KIND[K.TRIP_RECORDED],
         trips.arrival + 0.5,
         trips.member,
-        attributed_to=trips.referred_by,
-        channel=np.where(referred, CH["referral"], 0),
+        attributed_to=np.where(
+            referred, trips.referred_by, np.where(after_share, traveller_sharer, -1)
+        ),
+        channel=np.where(
+            referred, CH["referral"], np.where(after_share, share_channel[trips.member], 0)
+        ),
         stage=STAGE["trip"],
         value=trips.spend,
         trip=np.arange(len(trips)),
