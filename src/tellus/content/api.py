@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field, field_validator, model_validator
 
@@ -182,7 +182,7 @@ def _details(data: ContentIn) -> ItemDetails:
 )
 def submit_content(
     request: HttpRequest, data: Form[ContentIn], file: UploadedFile | None = File(None)
-) -> tuple[int, Any]:
+) -> Status[Any]:
     person: Person = request.auth  # type: ignore[attr-defined]
     try:
         details = _details(data)
@@ -214,9 +214,9 @@ def submit_content(
             )
     except ContentError as exc:
         status = {"too_big": 413, "unsupported_type": 415}.get(exc.code, 400)
-        return status, ErrorOut(detail=exc.message, field=exc.field, code=exc.code)
+        return Status(status, ErrorOut(detail=exc.message, field=exc.field, code=exc.code))
     item.refresh_from_db()
-    return 201, item_out(queries.items_of(person).get(pk=item.pk), owner_view=True)
+    return Status(201, item_out(queries.items_of(person).get(pk=item.pk), owner_view=True))
 
 
 class ListQuery(Schema):
@@ -250,8 +250,9 @@ def list_content(request: HttpRequest, query: Query[ListQuery]) -> Any:
         try:
             items = queries.after_cursor(items, query.cursor, query.order)
         except ValueError:
-            return 400, ErrorOut(
-                detail="The cursor is not valid: start again without it.", field="cursor"
+            return Status(
+                400,
+                ErrorOut(detail="The cursor is not valid: start again without it.", field="cursor"),
             )
     page = list(items[: query.limit + 1])
     more = len(page) > query.limit
@@ -276,7 +277,7 @@ def get_content(request: HttpRequest, item_id: int) -> Any:
             return item_out(own, owner_view=True)
     item = queries.public_item(item_id)
     if item is None:
-        return 404, ErrorOut(detail="No published item has this id.")
+        return Status(404, ErrorOut(detail="No published item has this id."))
     return item_out(item)
 
 
@@ -297,9 +298,9 @@ class ShareOut(Schema):
 def create_share(request: HttpRequest, item_id: int, data: ShareIn) -> Any:
     item = queries.public_item(item_id)
     if item is None:
-        return 404, ErrorOut(detail="No published item has this id.")
+        return Status(404, ErrorOut(detail="No published item has this id."))
     share = share_create(item=item, sharer=request.auth, channel=data.channel)  # type: ignore[attr-defined]
-    return 201, ShareOut(url=f"{settings.SITE_URL}/s/{share.code}", channel=share.channel)
+    return Status(201, ShareOut(url=f"{settings.SITE_URL}/s/{share.code}", channel=share.channel))
 
 
 class ClusterOut(Schema):
@@ -344,7 +345,7 @@ def map_clusters(
         index = current_index()
         view = index.clusters(parts, zoom)
     except ValueError as exc:
-        return 400, ErrorOut(detail=str(exc), field="bbox")
+        return Status(400, ErrorOut(detail=str(exc), field="bbox"))
     etag = f'"{index.etag}-{zoom}-{hash(tuple(parts)) & 0xFFFFFFFF:x}"'
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
