@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from tellus.core.models import Destination
 from tellus.core.validators import no_control_characters
-from tellus.engagement.models import Initiative
-from tellus.engagement.services import INITIATIVE_FIELDS
+from tellus.engagement.models import Initiative, ValueParameters
+from tellus.engagement.services import INITIATIVE_FIELDS, VALUE_PARAMETER_FIELDS
 from tellus.people.roles import ROLE_LABELS
 
 
@@ -75,3 +78,51 @@ class EraseOnRequestForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("The member asked for erasure, and I checked who they are")
     )
+
+
+class ValueParametersForm(forms.ModelForm):
+    """The DMO's figures behind engagement value; ranges checked before anything is saved."""
+
+    annual_discount_rate = forms.DecimalField(
+        label=_("Annual discount rate (%)"),
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        help_text=_("Your cost of capital, or the rate public bodies must use; 10 is common."),
+    )
+    horizon_months = forms.IntegerField(
+        label=_("Horizon (months)"),
+        min_value=1,
+        max_value=120,
+        help_text=_("How far ahead each member's value is projected."),
+    )
+    would_have_come_anyway = forms.DecimalField(
+        label=_("Referred visitors who would have come anyway (%)"),
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        help_text=_(
+            "Ask referred visitors in a survey; 30 is a placeholder, not a published figure."
+        ),
+    )
+
+    class Meta:
+        model = ValueParameters
+        fields = list(VALUE_PARAMETER_FIELDS)
+        help_texts = {
+            "acquisition_cost": _(
+                "What your marketing spends to bring one visitor; a referral saves it. "
+                "Zero until you know it, so that no value is invented."
+            ),
+            "referral_incentive": _("What you give for each referred visitor (reward, offer)."),
+            "sign_up_value": _("What a new member brought by someone's content is worth to you."),
+            "adopted_idea_value": _(
+                "Used when staff record an adopted idea without a value of its own."
+            ),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # no figure here is negative
+            if isinstance(field, forms.DecimalField):
+                field.validators.append(MinValueValidator(0))

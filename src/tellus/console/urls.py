@@ -16,6 +16,7 @@ urlpatterns = [
     path("value/", views.value, name="value"),
     path("value/status/", views.value_status, name="value_status"),
     path("value/recompute/", views.value_recompute, name="value_recompute"),
+    path("value/figures/", views.value_figures, name="value_figures"),
     path("staff/", views.staff, name="staff"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +17,7 @@ from tellus.console.forms import (
     InitiativeForm,
     IntegrationTokenForm,
     StaffRoleForm,
+    ValueParametersForm,
 )
 from tellus.core.models import Destination
 from tellus.core.ratelimits import limit_writes
@@ -30,9 +32,14 @@ from tellus.engagement.queries import (
     latest_scoring_run,
     member_value,
     value_overview,
+    value_parameters,
     weekly_event_counts,
 )
-from tellus.engagement.services import initiative_save, request_scoring
+from tellus.engagement.services import (
+    initiative_save,
+    request_scoring,
+    value_parameters_update,
+)
 from tellus.people.http import MemberRequest
 from tellus.people.models import ApiToken, Person
 from tellus.people.privacy import person_erase, person_export
@@ -173,16 +180,37 @@ def _value_chart(overview: ValueOverview) -> dict[str, Any]:
 
 @staff_page("engagement.view_engagement")
 def value(request: MemberRequest) -> HttpResponse:
+    return _value_page(request, ValueParametersForm(instance=value_parameters()))
+
+
+def _value_page(
+    request: MemberRequest, figures_form: ValueParametersForm, *, status: int = 200
+) -> HttpResponse:
     overview = value_overview()
-    return _render(
+    response = _render(
         request,
         "console/value.html",
         {
             "run": latest_scoring_run(),
             "overview": overview,
             "chart": _value_chart(overview),
+            "figures_form": figures_form,
         },
     )
+    response.status_code = status
+    return response
+
+
+@staff_page("engagement.score_members")
+@require_POST
+@limit_writes
+def value_figures(request: MemberRequest) -> HttpResponse:
+    form = ValueParametersForm(request.POST, instance=value_parameters())
+    if not form.is_valid():
+        return _value_page(request, form, status=400)
+    value_parameters_update(changed_by=request.user, **form.cleaned_data)
+    messages.success(request, _("Your figures are saved; the next run uses them."))
+    return redirect(reverse("console:value") + "#figures")
 
 
 @staff_page("engagement.view_engagement")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -263,3 +265,84 @@ class EngagementValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.cev:.2f}"
+
+
+class ValueParameters(models.Model):
+    """The DMO's own figures behind engagement value (one row): what money and
+    shares the analytics library would otherwise leave at its documented defaults.
+
+    Changing them takes effect at the next scoring run.
+    """
+
+    annual_discount_rate = models.DecimalField(
+        _("annual discount rate (%)"), max_digits=5, decimal_places=2, default=Decimal("10")
+    )
+    horizon_months = models.PositiveSmallIntegerField(_("horizon (months)"), default=12)
+    acquisition_cost = models.DecimalField(
+        _("cost of acquiring a visitor through marketing"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
+    )
+    would_have_come_anyway = models.DecimalField(
+        _("referred visitors who would have come anyway (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("30"),
+    )
+    referral_incentive = models.DecimalField(
+        _("referral reward per referred visitor"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
+    )
+    sign_up_value = models.DecimalField(
+        _("value of a sign-up from a member's content or share link"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
+    )
+    adopted_idea_value = models.DecimalField(
+        _("value of an adopted idea (when staff give none)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("500"),
+    )
+    survey_answer_value = models.DecimalField(
+        _("value of a survey answer"), max_digits=10, decimal_places=2, default=Decimal("3")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("value parameters")
+        verbose_name_plural = _("value parameters")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(annual_discount_rate__gte=0, annual_discount_rate__lte=100),
+                name="value_discount_rate_is_a_percentage",
+            ),
+            models.CheckConstraint(
+                condition=Q(would_have_come_anyway__gte=0, would_have_come_anyway__lte=100),
+                name="value_would_have_come_is_a_percentage",
+            ),
+            models.CheckConstraint(
+                condition=Q(horizon_months__gte=1, horizon_months__lte=120),
+                name="value_horizon_one_month_to_ten_years",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    acquisition_cost__gte=0,
+                    referral_incentive__gte=0,
+                    sign_up_value__gte=0,
+                    adopted_idea_value__gte=0,
+                    survey_answer_value__gte=0,
+                ),
+                name="value_money_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Value parameters"))

@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from tellus.analytics import EVENT_SCHEMA
 from tellus.analytics.value import rank_by_clv_and_cev, undervalued_by_clv
-from tellus.engagement.models import EngagementValue, Event, Initiative, ScoringRun, Trip
+from tellus.engagement.models import (
+    EngagementValue,
+    Event,
+    Initiative,
+    ScoringRun,
+    Trip,
+    ValueParameters,
+)
 from tellus.people.models import Person
 
 
@@ -265,3 +272,10 @@ def member_value(person: Person) -> EngagementValue | None:
     if value is not None:
         value.segment_label = segment_label(value.segment)  # type: ignore[attr-defined]
     return value
+
+
+def value_parameters(*, for_update: bool = False) -> ValueParameters:
+    """The DMO's figures behind engagement value (created with the defaults on first use)."""
+    rows = ValueParameters.objects.select_for_update() if for_update else ValueParameters.objects
+    figures, _created = rows.get_or_create(pk=1)
+    return figures

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +14,14 @@ from django.utils.translation import gettext, gettext_noop
 from tellus.analytics.clv import fit_spend, fit_trips, predict, summarize_transactions
 from tellus.analytics.segments import engagement_segments
 from tellus.analytics.validation import AnalyticsInputError
-from tellus.analytics.value import Horizon, engagement_value
+from tellus.analytics.value import (
+    DEFAULT_KNOWLEDGE_VALUES,
+    CIVParameters,
+    CKVParameters,
+    CRVParameters,
+    Horizon,
+    engagement_value,
+)
 from tellus.engagement import kinds, queries
 from tellus.engagement.models import (
     EngagementValue,
@@ -23,6 +31,7 @@ from tellus.engagement.models import (
     ScoringRun,
     Touchpoint,
     Trip,
+    ValueParameters,
 )
 from tellus.people.models import Person
 
@@ -156,9 +165,86 @@ def initiative_save(*, initiative: Initiative | None = None, **fields: Any) -> I
 # analytics library from the trips and the engagement log and stored, so that
 # the console reads numbers instead of fitting models on each page view.
 
-#: One year ahead at 10 % a year, for every part, so that the parts add up.
-VALUE_HORIZON = Horizon()
-CLV_HORIZON_WEEKS = 52.0
+DAYS_PER_WEEK = 7.0
+DAYS_PER_MONTH = 365.25 / 12
+
+
+@dataclass(frozen=True)
+class ValueSettings:
+    """The library's parameters from the DMO's figures (``ValueParameters``): one
+    horizon and discount rate for every part, so that the parts add up."""
+
+    horizon: Horizon
+    crv: CRVParameters
+    civ: CIVParameters
+    ckv: CKVParameters
+
+    @property
+    def clv_horizon_weeks(self) -> float:
+        return self.horizon.horizon_periods * self.horizon.period_days / DAYS_PER_WEEK
+
+    def describe(self) -> dict[str, Any]:
+        """What a run records about how its values were computed."""
+        return {
+            "horizon_months": self.horizon.horizon_periods,
+            "annual_discount_rate": self.horizon.annual_discount_rate,
+            "acquisition_cost": self.crv.acquisition_cost_saved,
+            "would_have_come_anyway": self.crv.share_would_have_come_anyway,
+            "referral_incentive": self.crv.referral_incentive_cost,
+            "sign_up_value": self.civ.value_per_sign_up,
+            "adopted_idea_value": self.ckv.kind_values[kinds.IDEA_ADOPTED],
+            "survey_answer_value": self.ckv.kind_values[kinds.SURVEY_RESPONDED],
+        }
+
+
+def value_settings(figures: ValueParameters) -> ValueSettings:
+    """The analytics parameters for ``figures`` (percentages become shares)."""
+    knowledge = dict(DEFAULT_KNOWLEDGE_VALUES)
+    knowledge[kinds.IDEA_ADOPTED] = float(figures.adopted_idea_value)
+    knowledge[kinds.SURVEY_RESPONDED] = float(figures.survey_answer_value)
+    return ValueSettings(
+        horizon=Horizon(
+            annual_discount_rate=float(figures.annual_discount_rate) / 100,
+            horizon_periods=figures.horizon_months,
+            period_days=DAYS_PER_MONTH,
+        ),
+        crv=CRVParameters(
+            acquisition_cost_saved=float(figures.acquisition_cost),
+            share_would_have_come_anyway=float(figures.would_have_come_anyway) / 100,
+            referral_incentive_cost=float(figures.referral_incentive),
+        ),
+        civ=CIVParameters(value_per_sign_up=float(figures.sign_up_value)),
+        ckv=CKVParameters(kind_values=knowledge),
+    )
+
+
+VALUE_PARAMETER_FIELDS = (
+    "annual_discount_rate",
+    "horizon_months",
+    "acquisition_cost",
+    "would_have_come_anyway",
+    "referral_incentive",
+    "sign_up_value",
+    "adopted_idea_value",
+    "survey_answer_value",
+)
+
+
+def value_parameters_update(*, changed_by: Person | None, **figures: Any) -> ValueParameters:
+    """Save the DMO's figures (the form has checked their ranges); the next run uses them."""
+    unknown = set(figures) - set(VALUE_PARAMETER_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown value parameter(s): {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        current = queries.value_parameters(for_update=True)
+        for name, value in figures.items():
+            setattr(current, name, value)
+        current.updated_by = changed_by
+        current.full_clean()
+        current.save()
+    return current
+
+
 #: Each stage with the share of the work done when it starts. Stored in English
 #: and translated where shown (the console), whatever language started the run.
 SCORING_STAGES = (
@@ -264,10 +350,11 @@ def _engagement_values(
 ) -> tuple[pl.DataFrame, dict[str, Any]]:
     """Each member's value parts and segment, and the parameters that produced them."""
     stage(0)
+    chosen = value_settings(queries.value_parameters())
     members = queries.members_for_scoring()
     trips = queries.trips_for_scoring(until=as_of.date())
     stage(1)
-    clv, parameters = _lifetime_values(trips, as_of)
+    clv, parameters = _lifetime_values(trips, as_of, chosen)
     clv = members.join(clv, on="member_id", how="left").with_columns(
         pl.col("clv", "expected_trips").fill_null(0.0)
     )
@@ -276,7 +363,13 @@ def _engagement_values(
     stage(3)
     if events.height:
         parts = engagement_value(
-            events, clv.select("member_id", "clv"), as_of=as_of, horizon=VALUE_HORIZON
+            events,
+            clv.select("member_id", "clv"),
+            as_of=as_of,
+            horizon=chosen.horizon,
+            crv=chosen.crv,
+            civ=chosen.civ,
+            ckv=chosen.ckv,
         )
         parts = parts.select("member_id", "crv", "civ", "ckv")
     else:
@@ -296,13 +389,12 @@ def _engagement_values(
     )
     parameters["members"] = values.height
     parameters["events"] = events.height
-    parameters["horizon_months"] = VALUE_HORIZON.horizon_periods
-    parameters["annual_discount_rate"] = VALUE_HORIZON.annual_discount_rate
+    parameters.update(chosen.describe())
     return values, parameters
 
 
 def _lifetime_values(
-    trips: pl.DataFrame, as_of: dt.datetime
+    trips: pl.DataFrame, as_of: dt.datetime, chosen: ValueSettings
 ) -> tuple[pl.DataFrame, dict[str, Any]]:
     """CLV per member with trips (BG/NBD for trips, Gamma-Gamma for spend), in weeks."""
     empty = pl.DataFrame(
@@ -332,8 +424,8 @@ def _lifetime_values(
             summary,
             trip_model,
             spend_model,
-            horizon=CLV_HORIZON_WEEKS,
-            discount_rate=VALUE_HORIZON.annual_discount_rate,
+            horizon=chosen.clv_horizon_weeks,
+            discount_rate=chosen.horizon.annual_discount_rate,
             time_unit="week",
         )
     except AnalyticsInputError as exc:
