@@ -31,7 +31,7 @@ VALID = {
 
 def test_the_page_shows_the_figures_and_who_may_change_them(persona_client):
     page = persona_client("analyst").get(PAGE).content.decode()
-    assert 'action="/console/value/figures/"' in page
+    assert 'action="/console/value/figures/#figures"' in page
     assert 'name="annual_discount_rate" value="10' in page
     assert 'name="horizon_months" value="12"' in page
     assert "30 is a placeholder" in page
