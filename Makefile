@@ -42,7 +42,14 @@ $(VENDOR)/.copied: node_modules/.package-lock.json
 		node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
 	@touch $@
 
-setup: $(BIN)/tellus $(VENDOR)/.copied
+# The compiled translations are built from the catalogues, never committed.
+CATALOGUES := $(wildcard src/tellus/locale/*/LC_MESSAGES/django.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+$(COMPILED): %.mo: %.po $(BIN)/tellus
+	@$(BIN)/python -m tellus.core.catalogues
+
+setup: $(BIN)/tellus $(VENDOR)/.copied $(COMPILED)
 
 # One process migrates, collects static files, seeds (once) and serves.
 demo: setup
@@ -72,7 +79,7 @@ lint: setup
 
 messages: setup
 	@cd src/tellus && ../../$(BIN)/tellus makemessages -l es --no-obsolete --ignore "static/vendor/*" -v0
-	@cd src/tellus && ../../$(BIN)/tellus compilemessages -l es -v0
+	@$(BIN)/python -m tellus.core.catalogues
 
 bench: setup
 	@for script in benchmarks/*/run.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -25,6 +25,7 @@ from django.utils import translation
 
 import tellus
 from tellus.console.access import NAVIGATION
+from tellus.core.catalogues import compile_catalogues
 from tellus.core.views import server_error
 from tellus.engagement import kinds
 from tellus.engagement.models import Initiative
@@ -172,8 +173,29 @@ def test_the_compiled_catalogue_matches_the_source():
     stale = sorted(
         repr(k[1]) for k in expected.keys() | compiled.keys() if expected.get(k) != compiled.get(k)
     )
-    assert not stale, "django.mo is out of date; run compilemessages:\n" + "\n".join(stale)
+    assert not stale, "django.mo is out of date; run make setup:\n" + "\n".join(stale)
     assert mo.metadata["Plural-Forms"] == po.metadata["Plural-Forms"]
+
+
+def test_the_catalogues_are_compiled_when_missing_or_stale(tmp_path):
+    messages = tmp_path / "locale" / "es" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    po = messages / "django.po"
+    shutil.copy(PO_PATH, po)
+    assert compile_catalogues(tmp_path) == [po.with_suffix(".mo")]
+    compiled = polib.mofile(str(po.with_suffix(".mo")))
+    assert {_key(e): _forms(e) for e in compiled if e.msgid} == {
+        _key(e): _forms(e) for e in _catalogue().translated_entries()
+    }
+    assert compile_catalogues(tmp_path) == []  # up to date: left alone
+    catalogue = polib.pofile(str(po))
+    catalogue.find("Join the community").msgstr = "Únete ya"
+    catalogue.save()
+    os.utime(po, (po.stat().st_mtime + 5, po.stat().st_mtime + 5))
+    assert compile_catalogues(tmp_path) == [po.with_suffix(".mo")]
+    rebuilt = polib.mofile(str(po.with_suffix(".mo")))
+    assert rebuilt.find("Join the community").msgstr == "Únete ya"
+    assert not list(messages.glob("*.partial"))
 
 
 def test_django_reads_the_compiled_catalogue():

@@ -45,11 +45,17 @@ def serve(argv: list[str]) -> int:
     from granian.constants import Interfaces
     from granian.server import Server
 
+    from tellus.core.catalogues import compile_catalogues
+
     if args.workers > 1 and not settings.REDIS_URL:
         print(
             "Note: without REDIS_URL each worker keeps its own cache and rate-limit counters.",
             file=sys.stderr,
         )
+    try:
+        compile_catalogues()  # translations are built from the .po files, not shipped compiled
+    except OSError as exc:
+        print(f"Note: cannot compile the translations ({exc}); English only.", file=sys.stderr)
     if not args.no_setup:
         # One machine, no separate deploy step: bring the database and static files up to date.
         call_command("migrate", interactive=False, verbosity=0)
