@@ -72,6 +72,30 @@ class FitResult:
         return out
 
 
+#: Above this many distinct summaries, a fit starts from one on a subsample.
+WARM_START_ABOVE = 50_000
+#: Customers in that subsample.
+WARM_SAMPLE = 30_000
+
+
+def warm_start(
+    prepare: Callable[..., Any],
+    objective: Callable[[Any], Objective],
+    columns: Sequence[np.ndarray],
+    weights: np.ndarray | None,
+    *,
+    patterns: int,
+) -> tuple[Objective | None, float]:
+    """The same likelihood on a random subsample of customers (rows of ``columns``
+    and ``weights``), and its total weight, when the data has enough distinct
+    summaries for a first fit on the subsample to pay; ``(None, 1.0)`` otherwise."""
+    if patterns <= WARM_START_ABOVE:
+        return None, 1.0
+    rows = np.random.default_rng(0).integers(0, columns[0].size, WARM_SAMPLE)
+    sample = prepare(*(c[rows] for c in columns), None if weights is None else weights[rows])
+    return objective(sample), float(sample.total)
+
+
 def _fd_hessian(objective: Objective, theta: np.ndarray) -> np.ndarray:
     """Central differences of the analytic gradient (2k gradient calls)."""
     k = theta.size

@@ -20,14 +20,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tellus.analytics.clv._fit import FitResult, maximise
+from tellus.analytics.clv._fit import FitResult, maximise, warm_start
 from tellus.analytics.clv._hyp2f1 import series_general
 from tellus.analytics.clv._special import betaln, digamma, expit, gammaln, trigamma
 from tellus.analytics.clv.summary import patterns
 
 NAMES = ("r", "alpha", "a", "b")
-WARM_START_ABOVE = 50_000  # patterns; below this the quasi-Newton fit runs on all data
-WARM_SAMPLE = 30_000  # customers in the warm-start subsample
 
 
 def _dot(u: np.ndarray, v: np.ndarray) -> float:
@@ -201,14 +199,9 @@ def fit_bgnbd_arrays(
     """Fit on arrays already checked by ``summary.validate_summary``; ``weights``
     (optional) counts the customers each row stands for."""
     data = _prepare(frequency, recency, T, weights)
-    warm = None
-    warm_scale = 1.0
-    if data.patterns > WARM_START_ABOVE:
-        rows = np.random.default_rng(0).integers(0, frequency.size, WARM_SAMPLE)
-        sub_w = None if weights is None else weights[rows]
-        warm_data = _prepare(frequency[rows], recency[rows], T[rows], sub_w)
-        warm = _objective(warm_data)
-        warm_scale = warm_data.total
+    warm, warm_scale = warm_start(
+        _prepare, _objective, (frequency, recency, T), weights, patterns=data.patterns
+    )
     w_all = np.ones(frequency.size) if weights is None else weights
     return maximise(
         _objective(data),

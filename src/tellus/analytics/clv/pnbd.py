@@ -26,14 +26,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tellus.analytics.clv._fit import FitResult, maximise
+from tellus.analytics.clv._fit import FitResult, maximise, warm_start
 from tellus.analytics.clv._hyp2f1 import series_1cz
 from tellus.analytics.clv._special import digamma, gammaln
 from tellus.analytics.clv.summary import patterns, row_groups
 
 NAMES = ("r", "alpha", "s", "beta")
-WARM_START_ABOVE = 50_000
-WARM_SAMPLE = 30_000
 
 
 def _log1mexp(v: np.ndarray) -> np.ndarray:
@@ -148,15 +146,9 @@ def fit_pnbd_arrays(
     """Fit on arrays already checked by ``summary.validate_summary``; ``weights``
     (optional) counts the customers each row stands for."""
     data = _prepare(frequency, recency, T, weights)
-    warm = None
-    warm_scale = 1.0
-    if data.patterns > WARM_START_ABOVE:
-        rows = np.random.default_rng(0).integers(0, frequency.size, WARM_SAMPLE)
-        warm_data = _prepare(
-            frequency[rows], recency[rows], T[rows], None if weights is None else weights[rows]
-        )
-        warm = _objective(warm_data)
-        warm_scale = warm_data.total
+    warm, warm_scale = warm_start(
+        _prepare, _objective, (frequency, recency, T), weights, patterns=data.patterns
+    )
     w_all = np.ones(frequency.size) if weights is None else weights
     rate = max(float(np.dot(w_all, frequency)) / max(float(np.dot(w_all, T)), 1e-9), 1e-6)
     mean_t = max(float(np.dot(w_all, T)) / max(float(w_all.sum()), 1.0), 1e-6)
