@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tellus.analytics.validation import AnalyticsInputError
@@ -206,3 +207,16 @@ def test_the_score_command(capsys):
     tomorrow = (timezone.now() + dt.timedelta(days=2)).date().isoformat()
     with pytest.raises(CommandError, match="future"):
         call_command("score", "--as-of", tomorrow)
+
+
+def test_two_requests_at_the_same_moment_queue_one_run(django_capture_on_commit_callbacks):
+    first = ScoringRun.objects.create(as_of=AS_OF)  # queued by the other request
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ScoringRun.objects.create(as_of=AS_OF)
+    # This request looked before the other one wrote: it still gets the one run.
+    with (
+        mock.patch("django.db.models.query.QuerySet.first", return_value=None),
+        django_capture_on_commit_callbacks(execute=False) as queued,
+    ):
+        assert request_scoring().pk == first.pk
+    assert queued == [] and ScoringRun.objects.count() == 1

@@ -232,7 +232,13 @@ class ScoringRun(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(progress__lte=100), name="scoring_progress_at_most_100"
-            )
+            ),
+            # Two clicks at once queue one run: the second insert fails, and gets the first.
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=Q(status="queued"),
+                name="scoring_one_queued_run",
+            ),
         ]
 
     def __str__(self) -> str:

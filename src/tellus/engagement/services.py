@@ -266,17 +266,20 @@ def request_scoring(*, requested_by: Person | None = None) -> ScoringRun:
     The job starts once the caller's transaction commits; a second click while it
     works does not start a second one.
     """
-    with transaction.atomic():
-        pending = (
-            ScoringRun.objects.select_for_update()
-            .filter(status__in=[ScoringRun.Status.QUEUED, ScoringRun.Status.RUNNING])
-            .first()
-        )
-        if pending is not None:
-            return pending
-        run = ScoringRun.objects.create(requested_by=requested_by, as_of=timezone.now())
-        from tellus.engagement.tasks import score_members_later
+    from tellus.engagement.tasks import score_members_later
 
+    pending = ScoringRun.objects.filter(
+        status__in=[ScoringRun.Status.QUEUED, ScoringRun.Status.RUNNING]
+    )
+    with transaction.atomic():
+        waiting = pending.first()
+        if waiting is not None:
+            return waiting
+        try:
+            with transaction.atomic():  # a savepoint: the constraint allows one queued run
+                run = ScoringRun.objects.create(requested_by=requested_by, as_of=timezone.now())
+        except IntegrityError:
+            return pending.get(status=ScoringRun.Status.QUEUED)
         transaction.on_commit(lambda: score_members_later.delay(run_id=run.pk))
     return run
 
