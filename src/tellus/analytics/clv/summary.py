@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
@@ -26,18 +27,6 @@ MAX_CUSTOMERS = 200_000_000
 SUMMARY_COLUMNS = ("frequency", "recency", "T")
 # Durations are days / unit; allow for the rounding of files written with few decimals.
 RECENCY_SLACK = 1e-6
-
-
-def _as_dates(log: pl.DataFrame, date: str) -> pl.Expr:
-    dtype = log.schema[date]
-    if dtype == pl.Date:
-        return pl.col(date)
-    if isinstance(dtype, pl.Datetime):
-        return pl.col(date).dt.date()
-    raise AnalyticsInputError(
-        f"transactions: column {date!r} must hold dates (Date or Datetime), not {dtype}; "
-        "parse it first (for example pl.col(...).str.to_date())"
-    )
 
 
 def summarize_transactions(
@@ -82,30 +71,11 @@ def summarize_transactions(
         if calibration_end is None and observation_end is None:
             return _summarize_lazy(log, customer, date, amount, time_unit)
         log = _collect(log.select([customer, date] + ([amount] if amount else [])))
-    columns = [customer, date] + ([amount] if amount else [])
-    require_columns(log, columns, what="transactions")
-    if log.height == 0:
-        raise AnalyticsInputError("transactions: the log is empty")
-    if log.height > MAX_TRANSACTIONS:
-        raise AnalyticsInputError(
-            f"transactions: {log.height:,} rows is more than the {MAX_TRANSACTIONS:,} supported"
-        )
-    if log.get_column(customer).null_count():
-        raise AnalyticsInputError(f"transactions: column {customer!r} has null customer keys")
-    day = _as_dates(log, date)
-    if log.get_column(date).null_count():
-        raise AnalyticsInputError(f"transactions: column {date!r} has null dates")
-    if amount:
-        require_numeric(log, [amount], what="transactions", non_negative=True)
-        if log.schema[amount].is_float() and log.get_column(amount).is_infinite().any():
-            raise AnalyticsInputError(f"transactions: column {amount!r} has infinite value(s)")
-
+    require_columns(log, [customer, date] + ([amount] if amount else []), what="transactions")
+    frame = _checked(
+        log.lazy(), log.schema, customer, date, amount, read=pl.LazyFrame.collect
+    ).lazy()
     unit = UNIT_DAYS[time_unit]
-    frame = log.lazy().select(
-        pl.col(customer),
-        day.alias("_day"),
-        *([pl.col(amount).cast(pl.Float64).alias("_amount")] if amount else []),
-    )
     bounds = frame.select(pl.col("_day").min().alias("lo"), pl.col("_day").max().alias("hi"))
     lo, hi = bounds.collect().row(0)
     end = observation_end or hi
@@ -244,6 +214,48 @@ def _runs(keys: pl.Series, day: np.ndarray) -> tuple[np.ndarray, pl.Series, np.n
     return starts, first_keys, change
 
 
+def _checked(
+    log: pl.LazyFrame,
+    schema: pl.Schema,
+    customer: str,
+    date: str,
+    amount: str | None,
+    *,
+    read: Callable[[pl.LazyFrame], pl.DataFrame],
+) -> pl.DataFrame:
+    """The log as ``customer``, ``_day`` (Date) and ``_amount`` (Float64), read with
+    ``read`` and checked: the one reading both the eager and the lazy path share."""
+    dtype = schema[date]
+    if dtype == pl.Date:
+        day = pl.col(date)
+    elif isinstance(dtype, pl.Datetime):
+        day = pl.col(date).dt.date()
+    else:
+        raise LogReadError(
+            f"transactions: column {date!r} must hold dates (Date or Datetime), not {dtype}; "
+            "parse it first (for example pl.col(...).str.to_date())"
+        )
+    if amount and not schema[amount].is_numeric():
+        raise AnalyticsInputError(
+            f"transactions: column {amount!r} must be numeric, not {schema[amount]}"
+        )
+    frame = read(
+        log.select(
+            pl.col(customer),
+            day.alias("_day"),
+            *([pl.col(amount).cast(pl.Float64).alias("_amount")] if amount else []),
+        )
+    )
+    if frame.height == 0:
+        raise AnalyticsInputError("transactions: the log is empty")
+    if frame.height > MAX_TRANSACTIONS:
+        raise AnalyticsInputError(
+            f"transactions: more than the {MAX_TRANSACTIONS:,} rows supported"
+        )
+    _check_log(frame, customer, date, amount)
+    return frame
+
+
 def _check_log(frame: pl.DataFrame, customer: str, date: str, amount: str | None) -> None:
     """Refuse null keys and dates, and missing, non-finite or negative spend."""
     if frame.get_column(customer).null_count():
@@ -273,33 +285,7 @@ def _summarize_lazy(
             f"transactions is missing column(s) {', '.join(repr(c) for c in missing)}; "
             f"it has {', '.join(repr(c) for c in schema.names())}"
         )
-    dtype = schema[date]
-    if dtype == pl.Date:
-        day = pl.col(date)
-    elif isinstance(dtype, pl.Datetime):
-        day = pl.col(date).dt.date()
-    else:
-        raise LogReadError(
-            f"transactions: column {date!r} must hold dates (Date or Datetime), not {dtype}"
-        )
-    if amount and not schema[amount].is_numeric():
-        raise AnalyticsInputError(
-            f"transactions: column {amount!r} must be numeric, not {schema[amount]}"
-        )
-    frame = _collect(
-        log.select(
-            pl.col(customer),
-            day.alias("_day"),
-            *([pl.col(amount).cast(pl.Float64).alias("_amount")] if amount else []),
-        )
-    )
-    if frame.height == 0:
-        raise AnalyticsInputError("transactions: the log is empty")
-    if frame.height > MAX_TRANSACTIONS:
-        raise AnalyticsInputError(
-            f"transactions: more than the {MAX_TRANSACTIONS:,} rows supported"
-        )
-    _check_log(frame, customer, date, amount)
+    frame = _checked(log, schema, customer, date, amount, read=_collect)
     per = _per_customer(frame, customer, amount is not None)
     if per.height > MAX_CUSTOMERS:
         raise AnalyticsInputError(f"transactions: more than {MAX_CUSTOMERS:,} customers")
