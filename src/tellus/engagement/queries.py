@@ -78,12 +78,19 @@ def events_by_kind(*, days: int = 30) -> list[dict[str, Any]]:
 SCORING_CHUNK = 20_000
 
 
+def _frame(rows: QuerySet[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    """A ``values_list`` read in chunks into a frame of ``schema`` (Decimals become floats)."""
+    columns: list[list[Any]] = [[] for _column in schema]
+    for row in rows.iterator(chunk_size=SCORING_CHUNK):
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)
+    return pl.DataFrame(dict(zip(schema, columns, strict=True)), schema=schema, strict=False)
+
+
 def members_for_scoring() -> pl.DataFrame:
     """Every member who can be scored (not erased): ``member_id``."""
-    ids = Person.objects.filter(erased_at__isnull=True).values_list("pk", flat=True)
-    return pl.DataFrame(
-        {"member_id": list(ids.iterator(chunk_size=SCORING_CHUNK))}, schema={"member_id": pl.Int64}
-    )
+    rows = Person.objects.filter(erased_at__isnull=True).values_list("pk")
+    return _frame(rows, {"member_id": pl.Int64})
 
 
 def trips_for_scoring(*, until: dt.date) -> pl.DataFrame:
@@ -93,15 +100,7 @@ def trips_for_scoring(*, until: dt.date) -> pl.DataFrame:
         .order_by("member_id", "arrival")
         .values_list("member_id", "arrival", "spend")
     )
-    members, dates, spends = [], [], []
-    for member_id, arrival, spend in rows.iterator(chunk_size=SCORING_CHUNK):
-        members.append(member_id)
-        dates.append(arrival)
-        spends.append(float(spend))
-    return pl.DataFrame(
-        {"member_id": members, "date": dates, "spend": spends},
-        schema={"member_id": pl.Int64, "date": pl.Date, "spend": pl.Float64},
-    )
+    return _frame(rows, {"member_id": pl.Int64, "date": pl.Date, "spend": pl.Float64})
 
 
 def events_for_scoring(*, until: dt.datetime) -> pl.DataFrame:
@@ -122,13 +121,7 @@ def events_for_scoring(*, until: dt.datetime) -> pl.DataFrame:
             "attributed_to_id",
         )
     )
-    columns: list[list[Any]] = [[] for _ in EVENT_SCHEMA]
-    for row in rows.iterator(chunk_size=SCORING_CHUNK):
-        for column, value in zip(columns, row, strict=True):
-            column.append(value)
-    value_column = list(EVENT_SCHEMA).index("value")
-    columns[value_column] = [None if v is None else float(v) for v in columns[value_column]]
-    return pl.DataFrame(dict(zip(EVENT_SCHEMA, columns, strict=True)), schema=EVENT_SCHEMA)
+    return _frame(rows, dict(EVENT_SCHEMA))
 
 
 # --------------------------------------------------------------------------- engagement value
@@ -234,18 +227,8 @@ OVERVIEW_SECONDS = 7 * 24 * 3600
 
 def _value_totals() -> dict[str, Any]:
     rows = EngagementValue.objects.values_list(*VALUE_PARTS, "segment", "member_id")
-    columns: list[list[Any]] = [[] for _column in range(len(VALUE_PARTS) + 2)]
-    for row in rows.iterator(chunk_size=SCORING_CHUNK):
-        for column, value in zip(columns, row, strict=True):
-            column.append(value)
-    frame = pl.DataFrame(
-        dict(zip((*VALUE_PARTS, "segment", "member_id"), columns, strict=True)),
-        schema={
-            **dict.fromkeys(VALUE_PARTS, pl.Float64),
-            "segment": pl.String,
-            "member_id": pl.Int64,
-        },
-    )
+    schema = {**dict.fromkeys(VALUE_PARTS, pl.Float64), "segment": pl.String, "member_id": pl.Int64}
+    frame = _frame(rows, schema)
     if frame.height == 0:
         return {"members": 0}
     ranked = rank_by_clv_and_cev(frame)
