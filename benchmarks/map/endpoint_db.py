@@ -173,7 +173,7 @@ def cmd_load(args: argparse.Namespace) -> None:
     _, lon, lat = make_points(args.dataset, args.points, rng)
     n = lon.size
     now = timezone.now()
-    authors = min(AUTHORS, n)
+    contributors = min(AUTHORS, n)
     t0 = time.perf_counter()
     with transaction.atomic():
         first_person = (Person.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
@@ -185,16 +185,16 @@ def cmd_load(args: argparse.Namespace) -> None:
             people,
             (
                 (first_person + a, f"map-bench-{a}@example.org", f"Traveller {a}")
-                for a in range(authors)
+                for a in range(contributors)
             ),
-            authors,
+            contributors,
             "contributors",
         )
         items = _Table(
             ContentItem,
             [
                 "id",
-                "author",
+                "contributor",
                 "title",
                 "latitude",
                 "longitude",
@@ -213,13 +213,13 @@ def cmd_load(args: argparse.Namespace) -> None:
             now,
         )
         lons, lats = lon.tolist(), lat.tolist()
-        author_of = rng.integers(0, authors, n).tolist()
+        contributor_of = rng.integers(0, contributors, n).tolist()
         _write(
             items,
             (
                 (
                     first_item + i,
-                    first_person + author_of[i],
+                    first_person + contributor_of[i],
                     f"Photo {i}",
                     lats[i],
                     lons[i],
@@ -241,7 +241,7 @@ def cmd_load(args: argparse.Namespace) -> None:
         _write(
             consents,
             (
-                (first_person + author_of[i], purpose, first_item + i)
+                (first_person + contributor_of[i], purpose, first_item + i)
                 for i in range(n)
                 for purpose in purposes
             ),
@@ -266,7 +266,7 @@ def cmd_load(args: argparse.Namespace) -> None:
     _emit(
         {
             "items": n,
-            "authors": authors,
+            "contributors": contributors,
             "consents": 2 * n,
             "write_s": written,
             "analyse_s": analyse,
@@ -390,14 +390,14 @@ def cmd_publish(args: argparse.Namespace) -> None:
     from tellus.content.services import ItemDetails, content_moderate, content_submit_text
     from tellus.people.models import ConsentPurpose, Person
 
-    author = Person.objects.filter(email__startswith="map-bench-").order_by("pk").first()
-    if author is None:
+    contributor = Person.objects.filter(email__startswith="map-bench-").order_by("pk").first()
+    if contributor is None:
         raise SystemExit("no contributor: load the points first")
     moderator, _ = Person.objects.get_or_create(
         email="map-bench-moderator@example.org", defaults={"display_name": "Moderator"}
     )
     item = content_submit_text(
-        author=author,
+        contributor=contributor,
         kind=ContentItem.Kind.STORY,
         body="A walk to the lighthouse at dawn.",
         details=ItemDetails(title="Dawn walk", latitude=args.lat, longitude=args.lon),

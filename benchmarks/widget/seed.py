@@ -32,14 +32,14 @@ def main() -> None:
     place = Place.objects.get_or_create(
         slug="famara", defaults={"name": "Famara", "latitude": 29.115, "longitude": -13.56}
     )[0]
-    authors = [
+    contributors = [
         Person.objects.create(email=f"bench{n}@example.org", display_name=f"Traveller {n}")
         for n in range(50)
     ]
     with transaction.atomic():
         for n in tqdm(range(args.items), desc="published items", unit="item"):
             item = ContentItem.objects.create(
-                author=authors[n % len(authors)],
+                contributor=contributors[n % len(contributors)],
                 kind=ContentItem.Kind.PHOTO,
                 state=ContentItem.State.PUBLISHED,
                 title=f"Photo {n} of the island",

@@ -46,7 +46,7 @@ def _media_in_a_temp_folder(settings, tmp_path):
 
 
 def make_item(
-    author: Person,
+    contributor: Person,
     *,
     state: str = "pending",
     kind: str = "photo",
@@ -61,7 +61,9 @@ def make_item(
         )
     if state == "published":
         fields.setdefault("published_at", timezone.now())
-    item = ContentItem.objects.create(author=author, kind=kind, state=state, title=title, **fields)
+    item = ContentItem.objects.create(
+        contributor=contributor, kind=kind, state=state, title=title, **fields
+    )
     if consents:
         content_set_consents(item=item, purposes=consents)
     return item
@@ -73,7 +75,7 @@ def webp(width: int, height: int, colour: tuple[int, int, int]) -> bytes:
     return buffer.getvalue()
 
 
-def stored_photo(author: Person, *, title: str = "Salinas", **fields: Any) -> ContentItem:
+def stored_photo(contributor: Person, *, title: str = "Salinas", **fields: Any) -> ContentItem:
     """A published photo whose two renditions are real WebP files in the media storage."""
     small = default_storage.save("content/test/a-320.webp", ContentFile(webp(320, 240, (9, 9, 9))))
     large = default_storage.save(
@@ -83,7 +85,7 @@ def stored_photo(author: Person, *, title: str = "Salinas", **fields: Any) -> Co
         {"width": 320, "height": 240, "name": small},
         {"width": 640, "height": 480, "name": large},
     ]
-    return make_item(author, state="published", title=title, renditions=renditions, **fields)
+    return make_item(contributor, state="published", title=title, renditions=renditions, **fields)
 
 
 def report(item: ContentItem, n: int, reason: str = "spam", details: str = "") -> None:
@@ -247,29 +249,29 @@ def test_every_flag_of_the_pipeline_has_a_readable_warning():
     assert set(WATERMARK_WARNINGS) == WATERMARK_FLAGS
 
 
-def _queue_with(count: int, authors: list[Person]) -> None:
+def _queue_with(count: int, contributors: list[Person]) -> None:
     for i in range(count):
-        author = authors[i % len(authors)]
-        duplicate = make_item(author, state="published", title=f"Seen {i}")
+        contributor = contributors[i % len(contributors)]
+        duplicate = make_item(contributor, state="published", title=f"Seen {i}")
         make_item(
-            author,
+            contributor,
             title=f"Waiting {i}",
             flags=["tiny", "near_duplicate", f"duplicate_of:{duplicate.pk}"],
         )
-        make_item(author, kind="story", title=f"Story {i}", body="Once\nupon")
-        reported = make_item(author, state="published", title=f"Reported {i}")
+        make_item(contributor, kind="story", title=f"Story {i}", body="Once\nupon")
+        reported = make_item(contributor, state="published", title=f"Reported {i}")
         report(reported, 1 + i % 3)
 
 
 def test_the_queue_costs_the_same_whatever_its_length(persona_client):
     client = persona_client("moderator")
-    authors = PersonFactory.create_batch(3)
-    _queue_with(1, authors)
+    contributors = PersonFactory.create_batch(3)
+    _queue_with(1, contributors)
     client.get("/console/moderation/")  # session and branding caches
     with assert_queries(8):
         response = client.get("/console/moderation/")
     assert len(response.context["entries"]) == 3
-    _queue_with(12, authors)
+    _queue_with(12, contributors)
     with assert_queries(8):
         response = client.get("/console/moderation/?page=1")
     assert len(response.context["entries"]) == 20
@@ -497,12 +499,12 @@ def test_a_rights_request_refuses_what_makes_no_sense(persona_client, member):
 
 def test_rights_pages_cost_the_same_whatever_their_length(persona_client, marketer):
     client = persona_client("marketer")
-    authors = PersonFactory.create_batch(3)
+    contributors = PersonFactory.create_batch(3)
 
     def add(count: int) -> None:
         for i in range(count):
             item = make_item(
-                authors[i % 3], state="published", title=f"P{i}", consents=("website",)
+                contributors[i % 3], state="published", title=f"P{i}", consents=("website",)
             )
             RightsRequest.objects.create(
                 item=item, requested_by=marketer, purpose="print", message="May we?"
@@ -562,12 +564,12 @@ def test_the_library_marks_the_uses_each_item_allows(persona_client, member):
 
 def test_campaign_picks_are_listed_per_campaign_at_a_fixed_cost(persona_client, marketer):
     client = persona_client("marketer")
-    authors = PersonFactory.create_batch(3)
+    contributors = PersonFactory.create_batch(3)
 
     def add(count: int) -> None:
         for i in range(count):
             item = make_item(
-                authors[i % 3], state="published", title=f"Pick {i}", consents=("print",)
+                contributors[i % 3], state="published", title=f"Pick {i}", consents=("print",)
             )
             CampaignPick.objects.create(
                 item=item, purpose="print", campaign=f"Campaign {i % 2}", picked_by=marketer

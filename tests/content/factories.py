@@ -15,7 +15,7 @@ class ContentItemFactory(factory.django.DjangoModelFactory):
         model = ContentItem
         skip_postgeneration_save = True
 
-    author = factory.SubFactory(PersonFactory)
+    contributor = factory.SubFactory(PersonFactory)
     kind = ContentItem.Kind.PHOTO
     state = ContentItem.State.PUBLISHED
     title = factory.Sequence(lambda n: f"Volcano view {n}")

@@ -70,22 +70,22 @@ def test_write_a_poem(member_client):
 
 
 def test_my_contributions_show_each_state_with_its_reason(member_client, member):
-    ContentItemFactory(author=member, title="Published one")
+    ContentItemFactory(contributor=member, title="Published one")
     ContentItemFactory(
-        author=member, title="Asked", state="needs_edit", moderation_note="Add a caption"
+        contributor=member, title="Asked", state="needs_edit", moderation_note="Add a caption"
     )
-    ContentItemFactory(author=member, title="Broken", state="failed", failure="truncated")
+    ContentItemFactory(contributor=member, title="Broken", state="failed", failure="truncated")
     member_client.get("/")  # the destination's branding is cached from here on
     with assert_queries(8):
         body = member_client.get("/my/content/").content.decode()
     assert "Add a caption" in body and "incomplete" in body and "Published" in body
-    ContentItemFactory.create_batch(10, author=member)
+    ContentItemFactory.create_batch(10, contributor=member)
     with assert_queries(8):
         member_client.get("/my/content/")
 
 
 def test_editing_a_published_item_sends_it_back_to_moderation(member_client, member):
-    item = ContentItemFactory(author=member, title="Old title")
+    item = ContentItemFactory(contributor=member, title="Old title")
     response = member_client.post(
         f"/my/content/{item.pk}/edit/", {"title": "New title", "consents": ["website"]}
     )
@@ -95,7 +95,7 @@ def test_editing_a_published_item_sends_it_back_to_moderation(member_client, mem
 
 
 def test_edit_withdraws_a_use(member_client, member):
-    item = ContentItemFactory(author=member, consents=["website", "social"])
+    item = ContentItemFactory(contributor=member, consents=["website", "social"])
     member_client.post(
         f"/my/content/{item.pk}/edit/", {"title": item.title, "consents": ["social"]}
     )
@@ -103,20 +103,20 @@ def test_edit_withdraws_a_use(member_client, member):
 
 
 def test_nobody_edits_or_deletes_someone_elses_item(member_client, other_member):
-    item = ContentItemFactory(author=other_member)
+    item = ContentItemFactory(contributor=other_member)
     assert member_client.get(f"/my/content/{item.pk}/edit/").status_code == 404
     assert member_client.post(f"/my/content/{item.pk}/delete/").status_code == 404
     assert ContentItem.objects.filter(pk=item.pk).exists()
 
 
 def test_delete_own_item(member_client, member):
-    item = ContentItemFactory(author=member)
+    item = ContentItemFactory(contributor=member)
     assert member_client.post(f"/my/content/{item.pk}/delete/").status_code == 302
     assert not ContentItem.objects.filter(pk=item.pk).exists()
 
 
 def test_answering_a_rights_request_records_consent(member_client, member, marketer):
-    item = ContentItemFactory(author=member)
+    item = ContentItemFactory(contributor=member)
     request = rights_request_create(
         item=item, requested_by=marketer, purpose="print", message="Spring brochure?"
     )
@@ -136,12 +136,12 @@ def test_deleting_an_item_keeps_files_another_item_shows(
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    owner = ContentItemFactory(author=other_member)
+    owner = ContentItemFactory(contributor=other_member)
     shared = default_storage.save(f"content/{owner.pk}/a-320.webp", ContentFile(b"RIFFxxxxWEBP"))
     owner.renditions = [{"width": 320, "height": 240, "name": shared}]
     owner.save()
-    borrower = ContentItemFactory(author=member, renditions=owner.renditions)
-    own = ContentItemFactory(author=member)
+    borrower = ContentItemFactory(contributor=member, renditions=owner.renditions)
+    own = ContentItemFactory(contributor=member)
     mine = default_storage.save(f"content/{own.pk}/b-320.webp", ContentFile(b"RIFFxxxxWEBP"))
     own.renditions = [{"width": 320, "height": 240, "name": mine}]
     own.save()

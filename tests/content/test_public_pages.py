@@ -154,9 +154,9 @@ def test_report_needs_a_reason(client):
 
 def test_erasure_keeps_consented_content_as_anonymous(client, member):
     kept = ContentItemFactory(
-        author=member, title="Keep me", consents=["website", "exact_location"]
+        contributor=member, title="Keep me", consents=["website", "exact_location"]
     )
-    ContentItemFactory(author=member, title="Private one", consents=[])
+    ContentItemFactory(contributor=member, title="Private one", consents=[])
     person_erase(person=member, keep_consented_contributions=True)
     assert list(ContentItem.objects.values_list("title", flat=True)) == ["Keep me"]
     kept.refresh_from_db()
@@ -167,13 +167,13 @@ def test_erasure_keeps_consented_content_as_anonymous(client, member):
 
 
 def test_erasure_can_remove_everything(member):
-    ContentItemFactory(author=member)
+    ContentItemFactory(contributor=member)
     person_erase(person=member, keep_consented_contributions=False)
     assert ContentItem.objects.count() == 0
 
 
 def test_contributor_page_and_map_page(client, member):
-    ContentItemFactory(author=member, title="Mine")
+    ContentItemFactory(contributor=member, title="Mine")
     assert "Mine" in client.get(f"/contributors/{member.pk}/").content.decode()
     body = client.get("/map/").content.decode()
     assert 'id="content-map"' in body and "/api/v1/map/clusters" in body
@@ -227,8 +227,8 @@ def test_map_clusters_cost_no_query_once_built(client):
 
 
 def test_gallery_by_contributor(client, member, other_member):
-    ContentItemFactory(author=member, title="Marta's")
-    ContentItemFactory(author=other_member, title="Olav's")
+    ContentItemFactory(contributor=member, title="Marta's")
+    ContentItemFactory(contributor=other_member, title="Olav's")
     body = client.get(f"/gallery/?contributor={member.pk}").content.decode()
     assert "Marta" in body and "Olav&#x27;s" not in body and "Olav's" not in body
     assert client.get("/gallery/?contributor=abc").status_code == 200

@@ -74,7 +74,7 @@ def test_a_picture_looks_like_a_landscape_sky_above_ground() -> None:
 def test_stories_are_markdown_with_paragraphs_a_heading_and_a_list(language: str) -> None:
     title, body = writing.story(np.random.default_rng(1), language, "Playa Larga")
     assert title and "\n\n" in body
-    html = render_story(body, author_id=1)
+    html = render_story(body, contributor_id=1)
     assert html.count("<p>") >= 3
     assert "<h2>" in html and html.count("<li>") == 3
     assert "{" not in body  # every blank filled

@@ -101,7 +101,7 @@ def snapshot() -> dict[str, Any]:
         ],
         "content": list(
             ContentItem.objects.order_by("pk").values_list(
-                "author__email", "kind", "state", "title", "latitude", "view_count"
+                "contributor__email", "kind", "state", "title", "latitude", "view_count"
             )
         ),
         "people": list(Person.objects.order_by("pk").values_list(*PEOPLE)[:10]),
@@ -268,7 +268,7 @@ class TestSeededDemo:
         window = (dt.datetime(2024, 6, 30, tzinfo=dt.UTC), dt.datetime(2026, 6, 30, tzinfo=dt.UTC))
         assert Event.objects.filter(occurred_at__range=window).count() == Event.objects.count()
 
-    def test_shares_and_content_are_credited_to_their_author(self) -> None:
+    def test_shares_and_content_are_credited_to_their_contributor(self) -> None:
         clicks = Event.objects.filter(kind=kinds.SHARE_CLICKED)
         assert clicks.exists() and not clicks.filter(attributed_to=None).exists()
         sharers = set(clicks.values_list("attributed_to", flat=True))
@@ -277,10 +277,10 @@ class TestSeededDemo:
         )
         assert sharers <= shared
         views = Event.objects.filter(kind=kinds.CONTENT_VIEWED)
-        authors = set(
+        contributors = set(
             Event.objects.filter(kind=kinds.CONTENT_SUBMITTED).values_list("member", flat=True)
         )
-        assert set(views.values_list("attributed_to", flat=True)) <= authors
+        assert set(views.values_list("attributed_to", flat=True)) <= contributors
 
     def test_no_member_contributes_before_joining(self) -> None:
         early = Event.objects.filter(
@@ -400,12 +400,12 @@ class TestSeededDemo:
 
     def test_the_demo_member_has_an_item_in_each_state_and_rights_requests(self) -> None:
         member = Person.objects.get(email="member@demo.example")
-        mine = ContentItem.objects.filter(author=member)
+        mine = ContentItem.objects.filter(contributor=member)
         assert set(mine.values_list("state", flat=True)) >= {
             "published", "pending", "rejected", "needs_edit", "hidden", "failed",
         }  # fmt: skip
         assert mine.get(state="failed").failure == "truncated"
-        requests = RightsRequest.objects.filter(item__author=member, state="pending")
+        requests = RightsRequest.objects.filter(item__contributor=member, state="pending")
         assert requests.count() == 2
         assert {r.requested_by.email for r in requests if r.requested_by} == {
             "marketer@demo.example"
@@ -420,9 +420,11 @@ class TestSeededDemo:
         page = client.get(reverse("content:mine")).content.decode()
         for state in ("published", "pending", "rejected", "needs_edit", "hidden", "failed"):
             assert f'class="state state-{state}"' in page
-        rejected = ContentItem.objects.get(author__email="member@demo.example", state="rejected")
+        rejected = ContentItem.objects.get(
+            contributor__email="member@demo.example", state="rejected"
+        )
         assert rejected.moderation_note in page
-        asked = RightsRequest.objects.filter(item__author__email="member@demo.example")
+        asked = RightsRequest.objects.filter(item__contributor__email="member@demo.example")
         assert asked.count() == 2
         for request in asked:
             assert reverse("content:answer_rights", args=[request.pk]) in page
@@ -449,7 +451,7 @@ class TestSeededDemo:
         }  # fmt: skip
         for consent in granted.select_related("person")[:50]:
             item = ContentItem.objects.get(pk=consent.subject_id)
-            assert consent.person_id == item.author_id
+            assert consent.person_id == item.contributor_id
             assert consent.granted_at == item.created_at
 
     def test_the_log_agrees_with_the_content(self) -> None:
@@ -457,7 +459,7 @@ class TestSeededDemo:
         about = Event.objects.filter(subject_type="content.contentitem")
         for item in items:
             submitted = about.get(subject_id=item.pk, kind=kinds.CONTENT_SUBMITTED)
-            assert submitted.member_id == item.author_id
+            assert submitted.member_id == item.contributor_id
             assert submitted.occurred_at == item.created_at
             approvals = about.filter(subject_id=item.pk, kind=kinds.CONTENT_APPROVED)
             assert approvals.count() == (item.published_at is not None)

@@ -20,10 +20,10 @@ def test_a_moderator_decides_in_place_after_a_missing_reason(
     page: Page, visit: Visit, moderator: Person, member: Person
 ) -> None:
     first = ContentItem.objects.create(
-        author=member, kind="poem", state="pending", title="Lava fields", body="black\nsilent"
+        contributor=member, kind="poem", state="pending", title="Lava fields", body="black\nsilent"
     )
     second = ContentItem.objects.create(
-        author=member, kind="story", state="pending", title="Harbour", body="Boats."
+        contributor=member, kind="story", state="pending", title="Harbour", body="Boats."
     )
     log_in(page, visit, moderator.email, PASSWORD)
     expect(page).to_have_url(re.compile(r"/console/$"))

@@ -119,7 +119,7 @@ def content(settings: Any, tmp_path: Path, live_server: Any) -> dict[str, Conten
     settings.MEDIA_ROOT = tmp_path / "media"
     forget_index()
     forget_recent()
-    author: Person = PersonFactory(display_name="Ana")  # type: ignore[assignment]
+    contributor: Person = PersonFactory(display_name="Ana")  # type: ignore[assignment]
     beach, _ = Tag.objects.get_or_create(slug="beach", defaults={"name": "Beach"})
     Place.objects.create(name="Famara", slug="famara", latitude=29.115, longitude=-13.56)
     made: dict[str, ContentItem] = {}
@@ -139,7 +139,7 @@ def content(settings: Any, tmp_path: Path, live_server: Any) -> dict[str, Conten
                 write_webp(settings.MEDIA_ROOT / name, (width, height), (30 * n, 120, 160))
                 renditions.append({"width": width, "height": height, "name": name})
         item = ContentItem.objects.create(
-            author=author,
+            contributor=contributor,
             kind=kind,
             title=title,
             body="" if kind == "photo" else "A line of the sea.",

@@ -39,6 +39,7 @@ MakeItem = Callable[..., ContentItem]
 @pytest.fixture
 def make_item(contributor: Person) -> MakeItem:
     """A content item made with the ORM, published with website consent unless told otherwise."""
+    default_contributor = contributor
 
     def make(
         title: str = "",
@@ -47,7 +48,7 @@ def make_item(contributor: Person) -> MakeItem:
         consents: tuple[str, ...] = ("website",),
         tags: tuple[str, ...] = (),
         place: Place | None = None,
-        author: Person | None = None,
+        contributor: Person | None = None,
         **fields: Any,
     ) -> ContentItem:
         n = next(_numbers)
@@ -65,7 +66,7 @@ def make_item(contributor: Person) -> MakeItem:
             "published_at": timezone.now() if state == ContentItem.State.PUBLISHED else None,
         }
         item = ContentItem.objects.create(
-            author=author or contributor,
+            contributor=contributor or default_contributor,
             title=title or f"Volcano view {n}",
             state=state,
             place=place,

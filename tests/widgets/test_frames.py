@@ -83,8 +83,8 @@ def test_the_page_speaks_the_asked_language(client: Client, make_item: MakeItem)
 
 
 def test_hostile_titles_are_escaped(client: Client, make_item: MakeItem) -> None:
-    author = Person.objects.create(email="h@example.org", display_name=HOSTILE)
-    make_item(HOSTILE, author=author)
+    contributor = Person.objects.create(email="h@example.org", display_name=HOSTILE)
+    make_item(HOSTILE, contributor=contributor)
     body = client.get("/widgets/gallery").content.decode()
     assert HOSTILE not in body
     assert "&lt;img src=x onerror=alert(1)&gt;" in body

@@ -183,8 +183,8 @@ def test_bad_parameters_get_a_clear_400(client: Client, query: str, field: str, 
 
 
 def test_hostile_text_comes_out_as_inert_data(client: Client, make_item: MakeItem) -> None:
-    hostile_author = Person.objects.create(email="h@example.org", display_name=HOSTILE)
-    make_item(HOSTILE, author=hostile_author)
+    hostile_contributor = Person.objects.create(email="h@example.org", display_name=HOSTILE)
+    make_item(HOSTILE, contributor=hostile_contributor)
     response = client.get(URL)
     raw = response.content.decode()
     assert "<" not in raw and ">" not in raw

@@ -115,15 +115,15 @@ class ErrorOut(Schema):
 def item_out(item: ContentItem, *, owner_view: bool = False) -> ItemOut:
     from tellus.content.rejections import notice_message, rejection_message
 
-    author: Person = item.author
+    contributor: Person = item.contributor
     out = ItemOut(
         id=item.pk,
         kind=item.kind,
         title=item.title,
         caption=item.caption,
         tags=[t.name for t in item.tags.all()],
-        contributor=author.public_name,
-        contributor_id=None if author.erased_at else author.pk,
+        contributor=contributor.public_name,
+        contributor_id=None if contributor.erased_at else contributor.pk,
         place=item.place.name if item.place else None,
         initiative=item.initiative.slug if item.initiative else None,
         latitude=item.public_latitude,
@@ -193,7 +193,7 @@ def submit_content(
                     "Stories and poems are sent as `body`, not `file`.", field="file"
                 )
             item = content_submit_media(
-                author=person,
+                contributor=person,
                 upload=file.file,  # type: ignore[arg-type]
                 filename=file.name or "",
                 size=file.size or 0,
@@ -205,7 +205,11 @@ def submit_content(
             )
         elif data.kind in {"story", "poem"}:
             item = content_submit_text(
-                author=person, kind=data.kind, body=data.body, details=details, consents=consents
+                contributor=person,
+                kind=data.kind,
+                body=data.body,
+                details=details,
+                consents=consents,
             )
         else:
             raise ContentError(

@@ -49,7 +49,7 @@ class Tag(models.Model):
 class ContentItem(models.Model):
     """A visitor's photo, video, story or poem, and where it stands.
 
-    Shown publicly only when published AND its author has an active
+    Shown publicly only when published AND its contributor has an active
     ``website`` consent for it; :func:`tellus.content.queries.public_items`
     is the only read that public surfaces use.
     """
@@ -69,7 +69,7 @@ class ContentItem(models.Model):
         HIDDEN = "hidden", _("Hidden")
         FAILED = "failed", _("Could not be processed")
 
-    author = models.ForeignKey(
+    contributor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="content_items"
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
@@ -120,7 +120,7 @@ class ContentItem(models.Model):
         ordering = ["-published_at", "-pk"]
         indexes = [
             models.Index(fields=["state", "-published_at"]),
-            models.Index(fields=["author", "-created_at"]),
+            models.Index(fields=["contributor", "-created_at"]),
             models.Index(fields=["state", "-view_count"]),
         ]
         constraints = [

@@ -32,7 +32,7 @@ def _export(person: Person) -> list[dict[str, Any]]:
             "published_at": item.published_at.isoformat() if item.published_at else None,
             "views": item.view_count,
         }
-        for item in ContentItem.objects.filter(author=person)
+        for item in ContentItem.objects.filter(contributor=person)
         .prefetch_related("tags")
         .order_by("pk")
     ]
@@ -52,7 +52,7 @@ def _export_shares(person: Person) -> list[dict[str, Any]]:
 
 def _erase(person: Person, keep_contributions: bool) -> None:
     """Keep, as anonymous, only published items the person allowed on the website."""
-    items = ContentItem.objects.filter(author=person)
+    items = ContentItem.objects.filter(contributor=person)
     kept_ids: set[int] = set()
     if keep_contributions:
         allowed = Consent.objects.filter(
@@ -76,7 +76,7 @@ def _erase(person: Person, keep_contributions: bool) -> None:
         withdrawn_at__isnull=True,
     ).update(withdrawn_at=timezone.now())
     originals = []
-    for item in ContentItem.objects.filter(pk__in=kept_ids).select_related("author"):
+    for item in ContentItem.objects.filter(pk__in=kept_ids).select_related("contributor"):
         if item.original:
             originals.append((item.original.storage, item.original.name))
         item.original = ""

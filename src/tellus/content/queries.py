@@ -32,11 +32,11 @@ SUBJECT_TYPE = "content.contentitem"
 
 
 def public_items() -> QuerySet[ContentItem]:
-    """Published items whose author allows them on the website: what visitors may see."""
+    """Published items whose contributor allows them on the website: what visitors may see."""
     return (
         ContentItem.objects.filter(state=ContentItem.State.PUBLISHED)
         .filter(consent_exists(ConsentPurpose.WEBSITE, SUBJECT_TYPE))
-        .select_related("author", "place", "initiative")
+        .select_related("contributor", "place", "initiative")
     )
 
 
@@ -71,7 +71,7 @@ def gallery(filters: GalleryFilters) -> QuerySet[ContentItem]:
     if filters.initiative:
         items = items.filter(initiative__slug=filters.initiative)
     if filters.contributor:
-        items = items.filter(author_id=filters.contributor)
+        items = items.filter(contributor_id=filters.contributor)
     return with_tags(items.order_by(*ORDERS.get(filters.order, ORDERS["newest"])))
 
 
@@ -107,13 +107,13 @@ def public_item(item_id: int) -> ContentItem | None:
     return with_tags(public_items()).filter(pk=item_id).first()
 
 
-def items_of(author: Person) -> QuerySet[ContentItem]:
+def items_of(contributor: Person) -> QuerySet[ContentItem]:
     """A contributor's own items in every state, with what they allowed for each."""
     active = Consent.objects.filter(
-        person=author, subject_type=SUBJECT_TYPE, withdrawn_at__isnull=True
+        person=contributor, subject_type=SUBJECT_TYPE, withdrawn_at__isnull=True
     )
     return (
-        ContentItem.objects.filter(author=author)
+        ContentItem.objects.filter(contributor=contributor)
         .prefetch_related(
             Prefetch("tags", queryset=Tag.objects.order_by("slug")),
         )
@@ -128,14 +128,14 @@ def items_of(author: Person) -> QuerySet[ContentItem]:
     )
 
 
-def item_for_owner(author: Person, item_id: int) -> ContentItem | None:
-    return items_of(author).filter(pk=item_id).first()
+def item_for_owner(contributor: Person, item_id: int) -> ContentItem | None:
+    return items_of(contributor).filter(pk=item_id).first()
 
 
 def allowed_purposes(item: ContentItem) -> set[str]:
     return set(
         Consent.objects.filter(
-            person_id=item.author_id,
+            person_id=item.contributor_id,
             subject_type=SUBJECT_TYPE,
             subject_id=item.pk,
             withdrawn_at__isnull=True,
@@ -143,9 +143,11 @@ def allowed_purposes(item: ContentItem) -> set[str]:
     )
 
 
-def pending_rights_requests(author: Person) -> QuerySet[RightsRequest]:
+def pending_rights_requests(contributor: Person) -> QuerySet[RightsRequest]:
     return (
-        RightsRequest.objects.filter(item__author=author, state=RightsRequest.State.PENDING)
+        RightsRequest.objects.filter(
+            item__contributor=contributor, state=RightsRequest.State.PENDING
+        )
         .select_related("item")
         .order_by("created_at")
     )
@@ -171,11 +173,11 @@ def renditions_for(item: ContentItem) -> list[dict[str, Any]]:
     ]
 
 
-def own_photo_renditions(*, author_id: int, item_ids: set[int]) -> dict[int, dict[str, Any]]:
-    """The author's own processed photos, to embed in their story (a 1280-pixel rendition)."""
+def own_photo_renditions(*, contributor_id: int, item_ids: set[int]) -> dict[int, dict[str, Any]]:
+    """The contributor's own processed photos, to embed in their story (a 1280-pixel rendition)."""
     found: dict[int, dict[str, Any]] = {}
     rows = ContentItem.objects.filter(
-        author_id=author_id, pk__in=item_ids, kind=ContentItem.Kind.PHOTO
+        contributor_id=contributor_id, pk__in=item_ids, kind=ContentItem.Kind.PHOTO
     ).exclude(renditions=[])
     for item in rows:
         best = [r for r in item.renditions if r["width"] <= 1280] or item.renditions[:1]
@@ -225,7 +227,7 @@ def known_hashes(exclude_id: int) -> tuple[list[int], list[int | None]]:
 STAFF_PURPOSES = (ConsentPurpose.WEBSITE, ConsentPurpose.SOCIAL, ConsentPurpose.PRINT)
 
 
-def _with_author_history(items: QuerySet[ContentItem]) -> QuerySet[ContentItem]:
+def _with_contributor_history(items: QuerySet[ContentItem]) -> QuerySet[ContentItem]:
     """Count the contributor's published and rejected items in correlated subqueries.
 
     Subqueries rather than a join, so that a prolific contributor's items are
@@ -234,17 +236,17 @@ def _with_author_history(items: QuerySet[ContentItem]) -> QuerySet[ContentItem]:
 
     def count_of(state: str) -> Coalesce:
         rows = (
-            ContentItem.objects.filter(author_id=OuterRef("author_id"), state=state)
+            ContentItem.objects.filter(contributor_id=OuterRef("contributor_id"), state=state)
             .order_by()
-            .values("author_id")
+            .values("contributor_id")
             .annotate(n=Count("pk"))
             .values("n")
         )
         return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
     return items.annotate(
-        author_published=count_of(ContentItem.State.PUBLISHED),
-        author_rejected=count_of(ContentItem.State.REJECTED),
+        contributor_published=count_of(ContentItem.State.PUBLISHED),
+        contributor_rejected=count_of(ContentItem.State.REJECTED),
     )
 
 
@@ -278,8 +280,8 @@ def console_moderation_queue() -> QuerySet[ContentItem]:
     items = ContentItem.objects.filter(
         Q(state__in=[ContentItem.State.PENDING, ContentItem.State.HIDDEN])
         | Q(reported, state=ContentItem.State.PUBLISHED)
-    ).select_related("author", "initiative", "place")
-    items = _with_open_reports(_with_author_history(items)).annotate(
+    ).select_related("contributor", "initiative", "place")
+    items = _with_open_reports(_with_contributor_history(items)).annotate(
         waiting_since=Coalesce(Subquery(first_report), F("created_at"))
     )
     return items.order_by("waiting_since", "pk")
@@ -287,8 +289,10 @@ def console_moderation_queue() -> QuerySet[ContentItem]:
 
 def item_for_moderation(item_id: int) -> ContentItem | None:
     """Any item, in any state, with what a moderator needs beside it (not its audit log)."""
-    items = ContentItem.objects.filter(pk=item_id).select_related("author", "initiative", "place")
-    return with_tags(_with_open_reports(_with_author_history(items))).first()
+    items = ContentItem.objects.filter(pk=item_id).select_related(
+        "contributor", "initiative", "place"
+    )
+    return with_tags(_with_open_reports(_with_contributor_history(items))).first()
 
 
 def items_by_id(ids: Iterable[int]) -> dict[int, ContentItem]:
@@ -299,7 +303,7 @@ def items_by_id(ids: Iterable[int]) -> dict[int, ContentItem]:
     rows = (
         ContentItem.objects.filter(pk__in=wanted)
         .order_by()
-        .only("pk", "title", "kind", "state", "renditions", "author_id")
+        .only("pk", "title", "kind", "state", "renditions", "contributor_id")
     )
     return {item.pk: item for item in rows}
 
@@ -323,7 +327,7 @@ def published_for_staff(filters: LibraryFilters) -> QuerySet[ContentItem]:
     """Published items, newest first, each marked with the uses its contributor allows."""
     items = (
         ContentItem.objects.filter(state=ContentItem.State.PUBLISHED)
-        .select_related("author", "place")
+        .select_related("contributor", "place")
         .annotate(**{f"allows_{p}": _allows(p) for p in STAFF_PURPOSES})
     )
     search = filters.search.strip()
@@ -331,7 +335,7 @@ def published_for_staff(filters: LibraryFilters) -> QuerySet[ContentItem]:
         items = items.filter(
             Q(title__icontains=search)
             | Q(caption__icontains=search)
-            | Q(author__display_name__icontains=search)
+            | Q(contributor__display_name__icontains=search)
         )
     if filters.kind in ContentItem.Kind.values:
         items = items.filter(kind=filters.kind)
@@ -349,7 +353,7 @@ def published_item_for_staff(item_id: int) -> ContentItem | None:
 
 
 def rights_requests_for_console(state: str = "") -> QuerySet[RightsRequest]:
-    requests = RightsRequest.objects.select_related("item", "item__author", "requested_by")
+    requests = RightsRequest.objects.select_related("item", "item__contributor", "requested_by")
     if state in RightsRequest.State.values:
         requests = requests.filter(state=state)
     return requests.order_by("-created_at", "-pk")
@@ -359,14 +363,14 @@ def campaign_picks(campaign: str = "") -> QuerySet[CampaignPick]:
     """Picks, by campaign then newest, each marked with whether its use is still allowed."""
     still_allowed = Exists(
         Consent.objects.filter(
-            person_id=OuterRef("item__author_id"),
+            person_id=OuterRef("item__contributor_id"),
             subject_type=SUBJECT_TYPE,
             subject_id=OuterRef("item_id"),
             purpose=OuterRef("purpose"),
             withdrawn_at__isnull=True,
         )
     )
-    picks = CampaignPick.objects.select_related("item", "item__author", "picked_by").annotate(
+    picks = CampaignPick.objects.select_related("item", "item__contributor", "picked_by").annotate(
         consent_active=still_allowed
     )
     if campaign:
@@ -382,7 +386,7 @@ def campaign_names(limit: int = 500) -> list[str]:
 def consent_record(item: ContentItem) -> list[dict[str, Any]]:
     """Every consent row of the item, oldest first: what was allowed when, and how."""
     rows = Consent.objects.filter(
-        person_id=item.author_id, subject_type=SUBJECT_TYPE, subject_id=item.pk
+        person_id=item.contributor_id, subject_type=SUBJECT_TYPE, subject_id=item.pk
     ).order_by("granted_at", "pk")
     return [
         {
@@ -399,6 +403,6 @@ def credit_line(item: ContentItem, destination: str) -> str:
     """How a reused item is credited: "Photo: NAME / DESTINATION via Tellus"."""
     return _("%(kind)s: %(name)s / %(destination)s via Tellus") % {
         "kind": item.get_kind_display(),
-        "name": item.author.public_name,
+        "name": item.contributor.public_name,
         "destination": destination,
     }

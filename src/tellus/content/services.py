@@ -107,7 +107,7 @@ def _apply_details(item: ContentItem, details: ItemDetails) -> None:
 
 def content_refresh_public_position(item: ContentItem) -> None:
     """Recompute what position the public may see, from the exact-location consent."""
-    exact = has_consent(item.author, ConsentPurpose.EXACT_LOCATION, item)
+    exact = has_consent(item.contributor, ConsentPurpose.EXACT_LOCATION, item)
     if item.location_source == "place":
         exact = True  # a named place is public knowledge, not the contributor's position
     item.public_latitude, item.public_longitude = public_position(
@@ -123,9 +123,9 @@ def content_set_consents(
     with transaction.atomic():
         for purpose in ITEM_PURPOSES:
             if purpose in wanted:
-                consent_grant(person=item.author, purpose=purpose, subject=item, source=source)
+                consent_grant(person=item.contributor, purpose=purpose, subject=item, source=source)
             else:
-                consent_withdraw(person=item.author, purpose=purpose, subject=item)
+                consent_withdraw(person=item.contributor, purpose=purpose, subject=item)
         content_refresh_public_position(item)
         item.save(update_fields=["public_latitude", "public_longitude", "updated_at"])
         transaction.on_commit(bump_public_version)
@@ -138,7 +138,7 @@ def _record_submission(item: ContentItem, details: ItemDetails, consents: Iterab
     content_set_consents(item=item, purposes=consents)
     record_event(
         kind=kinds.CONTENT_SUBMITTED,
-        member=item.author,
+        member=item.contributor,
         subject=item,
         initiative=details.initiative,
         channel="web",
@@ -149,7 +149,7 @@ def _record_submission(item: ContentItem, details: ItemDetails, consents: Iterab
 
 def content_submit_media(
     *,
-    author: Person,
+    contributor: Person,
     upload: IO[bytes],
     filename: str,
     size: int,
@@ -177,7 +177,7 @@ def content_submit_media(
         digest.update(chunk)
     upload.seek(0)
     sha256 = digest.hexdigest()
-    earlier = ContentItem.objects.filter(author=author, original_sha256=sha256).first()
+    earlier = ContentItem.objects.filter(contributor=contributor, original_sha256=sha256).first()
     if earlier is not None:
         raise ContentError(
             _("You have already shared this file: “%(title)s”.") % {"title": earlier.title},
@@ -187,7 +187,7 @@ def content_submit_media(
     kind = ContentItem.Kind.VIDEO if found.kind.value == "video" else ContentItem.Kind.PHOTO
     with transaction.atomic():
         item = ContentItem(
-            author=author,
+            contributor=contributor,
             kind=kind,
             state=ContentItem.State.PROCESSING,
             original_sha256=sha256,
@@ -207,7 +207,7 @@ def content_submit_media(
 
 
 def content_submit_text(
-    *, author: Person, kind: str, body: str, details: ItemDetails, consents: Iterable[str]
+    *, contributor: Person, kind: str, body: str, details: ItemDetails, consents: Iterable[str]
 ) -> ContentItem:
     """Accept a story (Markdown, rendered to safe HTML) or a poem (plain text, lines kept)."""
     if kind not in {ContentItem.Kind.STORY, ContentItem.Kind.POEM}:
@@ -215,10 +215,12 @@ def content_submit_text(
     if not body.strip():
         raise ContentError(_("Write something first."), code="empty", field="body")
     with transaction.atomic():
-        item = ContentItem(author=author, kind=kind, state=ContentItem.State.PENDING, body=body)
+        item = ContentItem(
+            contributor=contributor, kind=kind, state=ContentItem.State.PENDING, body=body
+        )
         _apply_details(item, details)
         if kind == ContentItem.Kind.STORY:
-            item.body_html = render_story(body, author_id=author.pk)
+            item.body_html = render_story(body, contributor_id=contributor.pk)
         item.save()
         _record_submission(item, details, consents)
     return item
@@ -237,7 +239,7 @@ def content_update(
                 raise ContentError(_("Write something first."), code="empty", field="body")
             item.body = body
             if item.kind == ContentItem.Kind.STORY:
-                item.body_html = render_story(body, author_id=item.author_id)
+                item.body_html = render_story(body, contributor_id=item.contributor_id)
         if item.state in {ContentItem.State.PUBLISHED, ContentItem.State.NEEDS_EDIT}:
             item.state = ContentItem.State.PENDING
         content_refresh_public_position(item)
@@ -316,7 +318,7 @@ def content_moderate(
         if action == ModerationDecision.Action.APPROVE:
             record_event(
                 kind=kinds.CONTENT_APPROVED,
-                member=item.author,
+                member=item.contributor,
                 subject=item,
                 initiative=item.initiative,
                 idempotency_key=f"content:{item.pk}:approved",
@@ -375,7 +377,7 @@ def rights_request_create(
         raise ContentError(_("Ask for website, social or print use."), field="purpose")
     if not message.strip():
         raise ContentError(_("Tell the contributor what you want to use it for."), field="message")
-    if has_consent(item.author, purpose, item):
+    if has_consent(item.contributor, purpose, item):
         raise ContentError(_("The contributor already allows this use."), field="purpose")
     if RightsRequest.objects.filter(
         item=item, purpose=purpose, state=RightsRequest.State.PENDING
@@ -399,7 +401,7 @@ def rights_request_answer(*, request: RightsRequest, accept: bool) -> RightsRequ
         request.save(update_fields=["state", "answered_at"])
         if accept:
             consent_grant(
-                person=request.item.author,
+                person=request.item.contributor,
                 purpose=request.purpose,
                 subject=request.item,
                 source="rights request",
@@ -411,10 +413,10 @@ def rights_request_answer(*, request: RightsRequest, accept: bool) -> RightsRequ
 def campaign_pick(
     *, item: ContentItem, purpose: str, campaign: str, picked_by: Person
 ) -> CampaignPick:
-    """Pick an item for a use; only items whose author allowed that use can be picked."""
+    """Pick an item for a use; only items whose contributor allowed that use can be picked."""
     if item.state != ContentItem.State.PUBLISHED:
         raise ContentError(_("Only published items can be picked."), code="state")
-    if not has_consent(item.author, purpose, item):
+    if not has_consent(item.contributor, purpose, item):
         raise ContentError(
             _("The contributor has not allowed this use. Send them a rights request."),
             code="no_consent",

@@ -1,7 +1,7 @@
 """Stories are written in Markdown and shown as HTML that cannot carry a script.
 
 markdown-it-py renders with raw HTML switched off, then nh3 keeps only the
-tags a story needs. An image may only show the author's own published photo,
+tags a story needs. An image may only show the contributor's own published photo,
 written ``![caption](content:ID)``; any other image source is dropped.
 """
 
@@ -37,12 +37,12 @@ TAGS = {
 ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt", "width", "height", "loading"}}
 
 
-def render_story(markdown: str, *, author_id: int) -> str:
-    """Markdown to safe HTML, with the author's own photos embedded."""
+def render_story(markdown: str, *, contributor_id: int) -> str:
+    """Markdown to safe HTML, with the contributor's own photos embedded."""
     from tellus.content.queries import own_photo_renditions
 
     wanted = {int(m.group(2)) for m in _OWN_PHOTO.finditer(markdown)}
-    photos = own_photo_renditions(author_id=author_id, item_ids=wanted) if wanted else {}
+    photos = own_photo_renditions(contributor_id=contributor_id, item_ids=wanted) if wanted else {}
 
     placeholders: dict[str, str] = {}
 

@@ -104,7 +104,7 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
 def contributor(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=person_id, erased_at__isnull=True, is_active=True)
     page = Paginator(
-        queries.with_tags(queries.public_items().filter(author=person)).order_by(
+        queries.with_tags(queries.public_items().filter(contributor=person)).order_by(
             "-published_at", "-pk"
         ),
         PAGE_SIZE,
@@ -187,7 +187,7 @@ def share_media(request: MemberRequest) -> HttpResponse:
         elif form.is_valid():
             try:
                 item = content_submit_media(
-                    author=request.user,
+                    contributor=request.user,
                     upload=upload,
                     filename=upload.name or "",
                     size=upload.size or 0,
@@ -218,7 +218,7 @@ def write(request: MemberRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             item = content_submit_text(
-                author=request.user,
+                contributor=request.user,
                 kind=form.cleaned_data["kind"],
                 body=form.cleaned_data["body"],
                 details=form.details(),
@@ -307,7 +307,10 @@ def delete(request: MemberRequest, item_id: int) -> HttpResponse:
 @limit_writes
 def answer_rights_request(request: MemberRequest, request_id: int) -> HttpResponse:
     rights = get_object_or_404(
-        RightsRequest, pk=request_id, item__author=request.user, state=RightsRequest.State.PENDING
+        RightsRequest,
+        pk=request_id,
+        item__contributor=request.user,
+        state=RightsRequest.State.PENDING,
     )
     accept = request.POST.get("answer") == "accept"
     rights_request_answer(request=rights, accept=accept)

@@ -1,7 +1,7 @@
 """The demo's content hub: visitors' photos, stories and poems, and what happened to them.
 
 Every item stands for one ``content.submitted`` act of the simulated log
-(same author, moment and initiative), and the log's events about it (the
+(same contributor, moment and initiative), and the log's events about it (the
 approval, the views, shares of it and clicks on those) name it as their
 subject, so the engagement figures and the content agree: an item's view
 count is the number of its ``content.viewed`` events, a share's click count
@@ -163,7 +163,7 @@ class Seeded:
 @dataclass
 class _Item:
     act: int  # the submission's position in the log
-    author: int  # member index
+    contributor: int  # member index
     kind: str
     state: str = "published"
     has_file: bool = False
@@ -312,25 +312,27 @@ class _Planner:
         left = np.setdiff1d(left, texts)
         light = rng.choice(left, min(amounts.light, left.size), replace=False)
         for index in np.sort(chosen).tolist():
-            items.append(_Item(act=int(others[index]), author=0, kind="photo", has_file=True))
+            items.append(_Item(act=int(others[index]), contributor=0, kind="photo", has_file=True))
         for index in np.sort(texts).tolist():
             story = rng.random() < (0.8 if weight[index] < 0.5 else 0.55)
-            items.append(_Item(act=int(others[index]), author=0, kind="story" if story else "poem"))
+            items.append(
+                _Item(act=int(others[index]), contributor=0, kind="story" if story else "poem")
+            )
         for index in np.sort(light).tolist():
             photo = rng.random() < weight[index]
             kind = "photo" if photo else ("story" if rng.random() < 0.6 else "poem")
-            items.append(_Item(act=int(others[index]), author=0, kind=kind, light=True))
+            items.append(_Item(act=int(others[index]), contributor=0, kind=kind, light=True))
         for item in items:
-            item.author = int(events.member[item.act])
+            item.contributor = int(events.member[item.act])
             item.created = int(events.seconds[item.act])
             item.initiative = int(events.initiative[item.act])
-        self._states([i for i in items if i.author != demo and not i.light])
+        self._states([i for i in items if i.contributor != demo and not i.light])
         for item in items:
             if item.light and self.approval_at[item.act] < 0:
                 item.state = "rejected"
             self._describe(item)
         self._consents(items)
-        self._reports([i for i in items if i.author != demo and not i.light])
+        self._reports([i for i in items if i.contributor != demo and not i.light])
         return items
 
     def _demo_items(self, acts: Array) -> list[_Item]:
@@ -339,11 +341,11 @@ class _Planner:
         ordered = acts[np.argsort(self.events.seconds[acts], kind="stable")]
         items = []
         for act, (state, kind) in zip(ordered.tolist(), roles, strict=False):
-            item = _Item(act=act, author=0, kind=kind, state=state, has_file=kind == "photo")
+            item = _Item(act=act, contributor=0, kind=kind, state=state, has_file=kind == "photo")
             item.reports = 3 if state == "hidden" else 0  # hidden after three reports
             items.append(item)
         for act in ordered[len(roles) :].tolist():
-            items.append(_Item(act=act, author=0, kind="photo", has_file=True))
+            items.append(_Item(act=act, contributor=0, kind="photo", has_file=True))
         return items
 
     def _states(self, items: list[_Item]) -> None:
@@ -370,7 +372,7 @@ class _Planner:
 
     def _describe(self, item: _Item) -> None:
         rng, world = self.rng, self.world
-        language = gen.LANGUAGES[int(world.members.language[item.author])] or "en"
+        language = gen.LANGUAGES[int(world.members.language[item.contributor])] or "en"
         item.language = language if language in writing.LANGUAGES else "en"
         place_index = int(rng.integers(len(cat.PLACES)))
         place = cat.PLACES[place_index]
@@ -433,7 +435,7 @@ class _Planner:
             for purpose, chance in ITEM_CONSENTS.items():
                 if rng.random() < chance:
                     item.consents[purpose] = -1
-            if item.author == demo:
+            if item.contributor == demo:
                 item.consents = {"website": -1, "exact_location": -1}
             elif (
                 item.state == "published"
@@ -442,7 +444,9 @@ class _Planner:
             ):
                 later = item.published + rng.uniform(0.1, 1.0) * (self.end - item.published)
                 item.consents["website"] = int(later)
-        first_photo = next((i for i in items if i.author == demo and i.state == "published"), None)
+        first_photo = next(
+            (i for i in items if i.contributor == demo and i.state == "published"), None
+        )
         if first_photo is not None:
             first_photo.consents["social"] = -1  # and a rights request asks for print
 
@@ -481,7 +485,7 @@ class _Planner:
         published_at = np.array([p for p, _i in public])
         own: dict[int, list[int]] = {}
         for _at, index in public:
-            own.setdefault(items[index].author, []).append(index)
+            own.setdefault(items[index].contributor, []).append(index)
         limit = int(SHARES_PER_ITEM * sum(1 for i in items if not i.light))
         if acts.size > limit:
             acts = np.sort(rng.choice(acts, limit, replace=False))
@@ -583,7 +587,7 @@ def _upload_and_process(
     ):
         row = ContentItem(
             pk=item.pk,
-            author_id=person(item.author),
+            contributor_id=person(item.contributor),
             kind=ContentItem.Kind.PHOTO,
             state=ContentItem.State.PROCESSING,
             title=item.title,
@@ -636,7 +640,7 @@ def _write_consents(
     def columns(begin: int, end: int) -> dict[str, Any]:
         part = rows[begin:end]
         return {
-            "person_id": [person(item.author) for item, _p, _w in part],
+            "person_id": [person(item.contributor) for item, _p, _w in part],
             "purpose": [purpose for _i, purpose, _w in part],
             "subject_type": [ITEM_LABEL] * len(part),
             "subject_id": [item.pk for item, _p, _w in part],
@@ -698,7 +702,7 @@ def _write_others(
     demo_photos: dict[int, list[int]] = {}
     for photo in photos:
         if photo.state == "published":
-            demo_photos.setdefault(photo.author, []).append(photo.pk)
+            demo_photos.setdefault(photo.contributor, []).append(photo.pk)
 
     def moments(seconds: list[int]) -> Array:
         values = base + np.array(seconds, dtype=np.int64).astype("timedelta64[s]")
@@ -712,17 +716,23 @@ def _write_others(
         body, html = [], []
         for item in part:
             text = item.body
-            own = demo_photos.get(item.author) if item.kind == "story" and not item.light else None
+            own = (
+                demo_photos.get(item.contributor)
+                if item.kind == "story" and not item.light
+                else None
+            )
             if own:
                 text = text.replace("\n\n", f"\n\n![{item.title}](content:{own[0]})\n\n", 1)
             body.append(text)
             html.append(
-                render_story(text, author_id=person(item.author)) if item.kind == "story" else ""
+                render_story(text, contributor_id=person(item.contributor))
+                if item.kind == "story"
+                else ""
             )
         where = range(begin, end)
         return {
             "id": [i.pk for i in part],
-            "author_id": [person(i.author) for i in part],
+            "contributor_id": [person(i.contributor) for i in part],
             "kind": [i.kind for i in part],
             "state": [i.state for i in part],
             "title": [i.title for i in part],
@@ -831,7 +841,7 @@ def _write_reports(
         for rank in range(item.reports):
             when = _reported(item, rank)
             joined = np.flatnonzero(world.members.signup * gen.SECONDS_PER_DAY < when)
-            members = joined[joined != item.author]
+            members = joined[joined != item.contributor]
             reporter = int(rng.choice(members)) if rank % 2 == 0 and members.size else -1
             reason = reasons[int(rng.integers(len(reasons)))]
             key = hashlib.sha256(f"{item.pk}:{rank}".encode()).hexdigest()[:32]
@@ -876,7 +886,7 @@ def _write_shares(
 
 def _write_rights_requests(items: list[_Item], start: dt.datetime, staff: Staff, demo: int) -> None:
     """Two questions from marketing to the demo member, waiting for an answer."""
-    mine = [i for i in items if i.author == demo and i.state == "published"]
+    mine = [i for i in items if i.contributor == demo and i.state == "published"]
     wanted = [("print", i) for i in mine if "print" not in i.consents][:1]
     wanted += [("social", i) for i in mine if "social" not in i.consents][:1]
     end = cat.HISTORY_DAYS * gen.SECONDS_PER_DAY - 1
@@ -906,7 +916,7 @@ def _missing_approvals(
         Event(
             kind=K.CONTENT_APPROVED,
             occurred_at=_moment(start, item.published),
-            member_id=person(item.author),
+            member_id=person(item.contributor),
             subject_type=ITEM_LABEL,
             subject_id=item.pk,
             initiative_id=initiatives[item.initiative] if item.initiative >= 0 else None,

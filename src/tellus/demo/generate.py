@@ -615,10 +615,10 @@ def _events(rng: np.random.Generator, people: Members, trips: Trips, sharer: Arr
     # The members' own acts: a Poisson count over their active months, mixed by segment.
     exposure = np.maximum(until - signup, 0.0)
     count = rng.poisson(CONTRIBUTIONS_PER_DAY[segment] * exposure)
-    author = np.repeat(np.arange(n), count)
-    when = signup[author] + rng.random(author.size) * exposure[author]
-    act = np.array([KIND[k] for k in OWN_ACTS])[_categorical(rng, ACT_MIX[segment[author]])]
-    act_tp = np.full(author.size, TP["community"])
+    contributor = np.repeat(np.arange(n), count)
+    when = signup[contributor] + rng.random(contributor.size) * exposure[contributor]
+    act = np.array([KIND[k] for k in OWN_ACTS])[_categorical(rng, ACT_MIX[segment[contributor]])]
+    act_tp = np.full(contributor.size, TP["community"])
     for name, slug in ACT_TOUCHPOINT.items():
         act_tp[act == KIND[name]] = TP[slug]
     # Half the content is made on or just after a trip: the mobile guide while there.
@@ -626,29 +626,29 @@ def _events(rng: np.random.Generator, people: Members, trips: Trips, sharer: Arr
     trip_count = np.bincount(trips.member, minlength=n)
     near = np.flatnonzero(
         (act == KIND[K.CONTENT_SUBMITTED])
-        & (trip_count[author] > 0)
-        & (rng.random(author.size) < 0.5)
+        & (trip_count[contributor] > 0)
+        & (rng.random(contributor.size) < 0.5)
     )
-    which = trip_first[author[near]] + (rng.random(near.size) * trip_count[author[near]]).astype(
-        int
-    )
+    which = trip_first[contributor[near]] + (
+        rng.random(near.size) * trip_count[contributor[near]]
+    ).astype(int)
     moment = trips.arrival[which] + rng.random(near.size) * (trips.nights[which] + 10)
-    fits = (moment >= signup[author[near]]) & (moment < until[author[near]])
+    fits = (moment >= signup[contributor[near]]) & (moment < until[contributor[near]])
     near, moment, which = near[fits], moment[fits], which[fits]
     when[near] = moment
     act_tp[near] = np.where(
         moment < trips.arrival[which] + trips.nights[which], TP["mobile-guide"], TP["upload-page"]
     )
-    act_channel = np.where(rng.random(author.size) < 0.65, CH["website"], CH["app"])
+    act_channel = np.where(rng.random(contributor.size) < 0.65, CH["website"], CH["app"])
     act_channel = np.where(act_tp == TP["mobile-guide"], CH["app"], act_channel)
     act_channel = np.where(
         act == KIND[K.SHARE_CREATED],
-        SOCIAL[rng.choice(SOCIAL.size, author.size, p=SOCIAL_WEIGHTS)],
+        SOCIAL[rng.choice(SOCIAL.size, contributor.size, p=SOCIAL_WEIGHTS)],
         act_channel,
     )
     act_channel = np.where(
         act == KIND[K.REFERRAL_INVITED],
-        np.where(rng.random(author.size) < 0.6, CH["email"], CH["whatsapp"]),
+        np.where(rng.random(contributor.size) < 0.6, CH["email"], CH["whatsapp"]),
         act_channel,
     )
 
@@ -671,7 +671,9 @@ def _events(rng: np.random.Generator, people: Members, trips: Trips, sharer: Arr
     answered &= (survey_days >= signup[trips.member]) & (survey_days < until[trips.member])
 
     # Every act a member chose to make, together, so that initiatives are drawn once.
-    a_member = np.concatenate([author, referrer[invitee], sharer[joiner], trips.member[answered]])
+    a_member = np.concatenate(
+        [contributor, referrer[invitee], sharer[joiner], trips.member[answered]]
+    )
     a_days = np.concatenate([when, invite_days, share_days, survey_days[answered]])
     a_kind = np.concatenate(
         [
@@ -744,7 +746,7 @@ def _events(rng: np.random.Generator, people: Members, trips: Trips, sharer: Arr
         cause=acts + source,
     )
     # The click that brought each member who joined after a share (not yet a member then).
-    seeded = author.size + invitee.size + np.arange(joiner.size)
+    seeded = contributor.size + invitee.size + np.arange(joiner.size)
     log.add(
         KIND[K.SHARE_CLICKED],
         signup[joiner] - np.minimum(0.02, lead / 2),

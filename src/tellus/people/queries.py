@@ -30,7 +30,7 @@ def has_consent(person: Person, purpose: str, subject: object | None = None) -> 
     ).exists()
 
 
-def consent_exists(purpose: str, subject_type: str, person_field: str = "author_id") -> Exists:
+def consent_exists(purpose: str, subject_type: str, person_field: str = "contributor_id") -> Exists:
     """An EXISTS expression for querysets: the row's owner allows ``purpose`` for the row.
 
     Public surfaces filter with it so that consent is applied in the same query.
