@@ -71,7 +71,7 @@ class CRVParameters:
     referred customers; ask yours (a survey question) and set it. 0.3 is our
     placeholder, not a published figure.
     ``acquisition_cost_saved``: what the DMO pays to acquire a visitor through
-    its own marketing (``cx.acquisition_cost`` gives it per channel); zero
+    its own marketing (``retention.acquisition_cost`` gives it per channel); zero
     until known, so that CRV never invents money.
     ``referral_incentive_cost`` / ``marketing_cost_per_referred``: paid per
     referred visitor (reward, welcome offer; follow-up marketing).
