@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import translation
 
 import tellus
-from tellus.console.access import NAVIGATION
+from tellus.console.sections import navigation
 from tellus.core.catalogues import compile_catalogues
 from tellus.core.views import server_error
 from tellus.engagement import kinds
@@ -381,8 +381,8 @@ def test_account_pages_in_spanish_show_no_english(initiative, member):
 @pytest.mark.django_db
 def test_every_console_page_in_spanish_shows_no_english(initiative, member, admin_person):
     client = _spanish_client(admin_person)
-    for url_name, _permission, _label in NAVIGATION:
-        _assert_spanish(client, reverse(url_name), "Consola", "Resumen", "Miembros")
+    for entry in navigation():
+        _assert_spanish(client, reverse(entry.url_name), "Consola", "Resumen", "Miembros")
     _assert_spanish(client, reverse("console:dashboard"), "Tus roles:", "Administración")
     _assert_spanish(client, reverse("console:initiatives"), "Nueva iniciativa", "Basada en tareas")
     _assert_spanish(client, reverse("console:initiative_new"), "Guardar iniciativa")

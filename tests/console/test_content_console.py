@@ -15,20 +15,20 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image
 
-from tellus.console.content_views import NOT_PHOTO_WARNINGS, WATERMARK_WARNINGS
 from tellus.content.media.fingerprint import NOT_PHOTO_FLAGS, WATERMARK_FLAGS
 from tellus.content.models import (
     CampaignPick,
     ContentItem,
-    ModerationDecision,
     Place,
-    Report,
     RightsRequest,
 )
 from tellus.content.queries import public_items
-from tellus.content.services import content_report, content_set_consents, rights_request_answer
+from tellus.content.services import content_set_consents, rights_request_answer
+from tellus.content.subjects import NOT_PHOTO_WARNINGS, WATERMARK_WARNINGS
 from tellus.core.queries import get_branding
 from tellus.people.models import Person
+from tellus.publishing.models import ModerationDecision, Report
+from tellus.publishing.services import report_create
 from tests.factories import PersonFactory
 from tests.helpers import assert_queries
 
@@ -90,8 +90,8 @@ def stored_photo(contributor: Person, *, title: str = "Salinas", **fields: Any) 
 
 def report(item: ContentItem, n: int, reason: str = "spam", details: str = "") -> None:
     for i in range(n):
-        content_report(
-            item=item,
+        report_create(
+            subject=item,
             reason=reason,
             details=details,
             reporter=None,
@@ -102,7 +102,9 @@ def report(item: ContentItem, n: int, reason: str = "spam", details: str = "") -
 
 def decide(client: Client, item: ContentItem, action: str, reason: str = "", **extra: Any):
     return client.post(
-        f"/console/moderation/{item.pk}/decide/", {"action": action, "reason": reason}, **extra
+        f"/console/moderation/content/{item.pk}/decide/",
+        {"action": action, "reason": reason},
+        **extra,
     )
 
 
@@ -116,7 +118,7 @@ def pages(member) -> dict[str, set[str]]:
     pick = CampaignPick.objects.create(item=published, purpose="print", campaign="Spring")
     return {
         "/console/moderation/": MODERATION,
-        f"/console/moderation/{pending.pk}/": MODERATION,
+        f"/console/moderation/content/{pending.pk}/": MODERATION,
         "/console/rights/": MARKETING,
         "/console/rights/find/": MARKETING,
         f"/console/rights/items/{published.pk}/": MARKETING,
@@ -156,7 +158,10 @@ def test_only_moderators_and_admins_may_decide(persona_client, persona, member):
 def test_deciding_needs_a_post(persona_client, member):
     item = make_item(member)
     assert (
-        persona_client("moderator").get(f"/console/moderation/{item.pk}/decide/").status_code == 405
+        persona_client("moderator")
+        .get(f"/console/moderation/content/{item.pk}/decide/")
+        .status_code
+        == 405
     )
 
 
@@ -204,7 +209,7 @@ def test_queue_lists_waiting_items_oldest_first_with_what_a_moderator_needs(
 
     response = persona_client("moderator").get("/console/moderation/")
     body = response.content.decode()
-    titles = [entry.item.title for entry in response.context["entries"]]
+    titles = [entry.subject.title for entry in response.context["entries"]]
     assert titles[:2] == ["Beach copy", "Lava"]
     assert set(titles) == {"Beach copy", "Lava", "Reported twice", "Hidden by reports"}
     assert "4 items to review" in body
@@ -216,7 +221,7 @@ def test_queue_lists_waiting_items_oldest_first_with_what_a_moderator_needs(
     assert "fifth line" not in body
     # Flags as readable warnings, with a link to the duplicate.
     assert "It looks like an item already shared." in body
-    assert f'href="/console/moderation/{original.pk}/"' in body
+    assert f'href="/console/moderation/content/{original.pk}/"' in body
     assert "Few colours: it may be a drawing, a logo or a chart." in body
     assert "it may carry someone else&#x27;s watermark" in body
     # Reports, with their reasons; an item hidden by reports says so.
@@ -224,7 +229,7 @@ def test_queue_lists_waiting_items_oldest_first_with_what_a_moderator_needs(
     assert "It shows someone who did not agree" in body and "my face is in it" in body
     assert "Offensive or hateful" in body
     # Each entry offers only the decisions that apply to it.
-    entries = {entry.item.title: entry for entry in response.context["entries"]}
+    entries = {entry.subject.title: entry for entry in response.context["entries"]}
     assert [a for a, _label in entries["Beach copy"].actions] == [
         "approve",
         "reject",
@@ -268,14 +273,16 @@ def test_the_queue_costs_the_same_whatever_its_length(persona_client):
     contributors = PersonFactory.create_batch(3)
     _queue_with(1, contributors)
     client.get("/console/moderation/")  # session and branding caches
-    with assert_queries(8):
+    # Four for the session and permissions, then the shared queue: its count, the
+    # page of (kind, id) rows, the content items, their open reports, their duplicates.
+    with assert_queries(9):
         response = client.get("/console/moderation/")
     assert len(response.context["entries"]) == 3
     _queue_with(12, contributors)
-    with assert_queries(8):
+    with assert_queries(9):
         response = client.get("/console/moderation/?page=1")
     assert len(response.context["entries"]) == 20
-    with assert_queries(8):
+    with assert_queries(9):
         response = client.get("/console/moderation/?page=2")
     assert len(response.context["entries"]) == 39 - 20
 
@@ -285,7 +292,7 @@ def test_the_queue_refuses_nothing_on_odd_page_numbers(persona_client, member):
     client = persona_client("moderator")
     for page in ("abc", "-1", "99999", "1" * 400):
         assert client.get(f"/console/moderation/?page={page}").status_code == 200
-    assert client.get("/console/moderation/999999/").status_code == 404
+    assert client.get("/console/moderation/content/999999/").status_code == 404
     assert decide(client, ContentItem(pk=999999), "approve").status_code == 404
 
 
@@ -313,13 +320,14 @@ def test_a_decision_returns_to_the_page_it_came_from_but_never_elsewhere(persona
     client = persona_client("moderator")
     first, second = (make_item(member, title=f"Item {i}") for i in range(2))
     back = client.post(
-        f"/console/moderation/{first.pk}/decide/",
+        f"/console/moderation/content/{first.pk}/decide/",
         {"action": "approve", "next": "/console/moderation/?page=2"},
     )
     assert back["Location"] == "/console/moderation/?page=2"
     for target in ("https://evil.example/", "//evil.example/console/", "/accounts/logout/"):
         response = client.post(
-            f"/console/moderation/{second.pk}/decide/", {"action": "approve", "next": target}
+            f"/console/moderation/content/{second.pk}/decide/",
+            {"action": "approve", "next": target},
         )
         assert response["Location"] == "/console/moderation/", target
         second.state = "pending"
@@ -351,7 +359,7 @@ def test_with_htmx_a_decision_answers_in_place(persona_client, member):
     )
     body = response.content.decode()
     assert response.status_code == 200 and "<html" not in body
-    assert f'id="decision-{item.pk}"' in body and 'role="status"' in body
+    assert f'id="decision-content-{item.pk}"' in body and 'role="status"' in body
     assert "Asked to edit: “Dunes at dawn” is now “Asked to edit”." in body
 
 
@@ -379,14 +387,14 @@ def test_each_decision_is_in_the_audit_log(
     item.refresh_from_db()
     assert item.state == end
     decision = ModerationDecision.objects.filter(moderator__isnull=False).get()
-    assert (decision.item, decision.moderator, decision.action, decision.reason) == (
-        item,
+    assert (decision.subject_id, decision.moderator, decision.action, decision.reason) == (
+        item.pk,
         moderator,
         logged,
         reason,
     )
-    assert not Report.objects.filter(item=item, resolved_at__isnull=True).exists()
-    page = client.get(f"/console/moderation/{item.pk}/").content.decode()
+    assert not Report.objects.filter(subject_id=item.pk, resolved_at__isnull=True).exists()
+    page = client.get(f"/console/moderation/content/{item.pk}/").content.decode()
     log = page.split("Audit log")[-1]
     assert "Moderator" in log and decision.get_action_display() in log
     assert (reason or "—") in log
@@ -420,15 +428,15 @@ def test_the_item_page_shows_the_whole_item_and_costs_the_same_whatever_its_hist
         caption="A walk underground",
     )
     client = persona_client("moderator")
-    client.get(f"/console/moderation/{item.pk}/")
+    client.get(f"/console/moderation/content/{item.pk}/")
     with assert_queries(9):
-        body = client.get(f"/console/moderation/{item.pk}/").content.decode()
+        body = client.get(f"/console/moderation/content/{item.pk}/").content.decode()
     assert "<h2>Jameos</h2>" in body and "A walk underground" in body and "No decision yet." in body
     for round_ in range(4):
         decide(client, item, "ask_edit", f"Round {round_}")
         ContentItem.objects.filter(pk=item.pk).update(state="pending")
     with assert_queries(9):
-        body = client.get(f"/console/moderation/{item.pk}/").content.decode()
+        body = client.get(f"/console/moderation/content/{item.pk}/").content.decode()
     assert all(f"Round {n}" in body for n in range(4))
 
 
@@ -676,8 +684,8 @@ def test_hostile_text_is_shown_escaped_everywhere(persona_client, member, market
     marketing = persona_client("marketer")
     pages = [
         moderator.get("/console/moderation/"),
-        moderator.get(f"/console/moderation/{pending.pk}/"),
-        moderator.get(f"/console/moderation/{published.pk}/"),
+        moderator.get(f"/console/moderation/content/{pending.pk}/"),
+        moderator.get(f"/console/moderation/content/{published.pk}/"),
         decide(moderator, pending, "reject", HOSTILE, HTTP_HX_REQUEST="true"),
         marketing.get("/console/rights/"),
         marketing.get("/console/rights/find/"),
@@ -725,7 +733,7 @@ def test_the_pages_with_content_speak_spanish(member, other_member, admin_person
         "Mantenerlo publicado",
     )
     _assert_spanish(
-        client, f"/console/moderation/{hidden.pk}/", "Registro de auditoría", "3 denuncias"
+        client, f"/console/moderation/content/{hidden.pk}/", "Registro de auditoría", "3 denuncias"
     )
     _assert_spanish(client, "/console/rights/", "Pendiente de respuesta")
     _assert_spanish(client, "/console/rights/find/", "Pedir derechos")

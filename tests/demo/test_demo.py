@@ -23,11 +23,8 @@ from PIL import Image
 from tellus.analytics.segments import engagement_segments
 from tellus.content.models import (
     ContentItem,
-    ModerationDecision,
     Place,
-    Report,
     RightsRequest,
-    Share,
 )
 from tellus.content.publicity import bump_public_version
 from tellus.content.queries import public_items
@@ -37,6 +34,8 @@ from tellus.engagement import kinds
 from tellus.engagement.models import Event, Initiative, JourneyStage, Touchpoint, Trip
 from tellus.people.models import Consent, Person
 from tellus.people.roles import roles_of
+from tellus.publishing.models import ModerationDecision, Report, Share
+from tellus.publishing.queries import decisions_of_subject, reports_of, shares_of
 from tests.helpers import assert_queries
 
 UNTIL = "2026-06-30"
@@ -123,8 +122,13 @@ def event_indexes() -> set[str]:
 
 @pytest.fixture(scope="class")
 def demo_output(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
-    """The small demo seeded once for the class (as `make demo` does: DEBUG on), then undone."""
-    with django_db_blocker.unblock(), override_settings(DEBUG=True), transaction.atomic():
+    """The small demo seeded once for the class, as `make demo` does (DEBUG off, TELLUS_DEMO
+    on), then undone."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(DEBUG=False, TELLUS_DEMO=True),
+        transaction.atomic(),
+    ):
         output = run_demo(size="small", seed=11, until=UNTIL)
         yield output
         transaction.set_rollback(True)
@@ -384,17 +388,19 @@ class TestSeededDemo:
         assert states == {"published", "pending", "rejected", "needs_edit", "hidden", "failed"}
         moderator = Person.objects.get(email="moderator@demo.example")
         for item in ContentItem.objects.exclude(published_at=None):
-            approval = item.decisions.get(action=ModerationDecision.Action.APPROVE)
+            approval = decisions_of_subject(item).get(action=ModerationDecision.Action.APPROVE)
             assert approval.moderator == moderator and approval.created_at == item.published_at
         for state, action in (("rejected", "reject"), ("needs_edit", "ask_edit")):
             for item in ContentItem.objects.filter(state=state):
                 assert item.moderation_note
-                assert item.decisions.get(action=action).reason == item.moderation_note
-        assert ContentItem.objects.filter(state="pending", decisions=None).count() >= 2
+                assert decisions_of_subject(item).get(action=action).reason == item.moderation_note
+        decided = ModerationDecision.objects.values("subject_id")
+        assert ContentItem.objects.filter(state="pending").exclude(pk__in=decided).count() >= 2
         for item in ContentItem.objects.filter(state="hidden"):
-            assert item.reports.filter(resolved_at=None).count() == 3
-            assert item.decisions.filter(action="auto_hide").exists()
-        open_on_public = Report.objects.filter(resolved_at=None, item__state="published")
+            assert reports_of(item).filter(resolved_at=None).count() == 3
+            assert decisions_of_subject(item).filter(action="auto_hide").exists()
+        published = ContentItem.objects.filter(state="published").values("pk")
+        open_on_public = Report.objects.filter(resolved_at=None, subject_id__in=published)
         assert open_on_public.exists()  # reported, still shown, waiting in the queue
         assert Report.objects.exclude(resolved_at=None).exists()
 
@@ -466,16 +472,16 @@ class TestSeededDemo:
             views = about.filter(subject_id=item.pk, kind=kinds.CONTENT_VIEWED).count()
             assert views == item.view_count
             clicks = about.filter(subject_id=item.pk, kind=kinds.SHARE_CLICKED).count()
-            assert clicks == sum(s.click_count for s in item.shares.all())
+            assert clicks == sum(s.click_count for s in shares_of(item))
         assert about.filter(kind=kinds.CONTENT_VIEWED).exists()
         shares = Share.objects.all()
         assert shares.count() > 10 and shares.filter(click_count__gt=0).exists()
         for share in shares:
             created = about.get(
-                kind=kinds.SHARE_CREATED, subject_id=share.item_id, occurred_at=share.created_at
+                kind=kinds.SHARE_CREATED, subject_id=share.subject_id, occurred_at=share.created_at
             )
             assert created.member_id == share.sharer_id and created.channel == share.channel
-            published_at = share.item.published_at
+            published_at = ContentItem.objects.get(pk=share.subject_id).published_at
             assert published_at is not None and published_at < share.created_at
 
     def test_the_gallery_and_map_show_the_seeded_content(self) -> None:
@@ -509,7 +515,7 @@ class TestSeededDemo:
 
     def test_a_second_run_reuses_what_is_there_with_one_query(self) -> None:
         before = snapshot()["counts"]
-        with override_settings(DEBUG=True), assert_queries(1):
+        with override_settings(TELLUS_DEMO=True), assert_queries(1):
             output = run_demo(size="small", seed=99)
         assert "already seeded" in output
         assert "admin@demo.example" in output
@@ -520,9 +526,12 @@ class TestSeededDemo:
 
 
 @pytest.mark.django_db
-def test_refuses_without_debug_unless_forced(settings: Any) -> None:
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match=r"DEBUG is off.*published password.*--force"):
+@pytest.mark.parametrize("debug", [False, True])
+def test_refuses_without_the_demo_setting_unless_forced(settings: Any, debug: bool) -> None:
+    """The published logins need the demo setting (or --force); DEBUG alone does not allow them."""
+    settings.DEBUG = debug
+    settings.TELLUS_DEMO = False
+    with pytest.raises(CommandError, match=r"TELLUS_DEMO is off.*published password.*--force"):
         run_demo(size="small")
     assert not Person.objects.exists()
     assert not Event.objects.exists()

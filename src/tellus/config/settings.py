@@ -18,7 +18,16 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from tellus.config.email_url import parse_email_url
-from tellus.config.env import env_bool, env_int, env_list, env_str
+from tellus.config.env import (
+    env_bool,
+    env_file,
+    env_int,
+    env_list,
+    env_str,
+    env_text,
+    env_tile_url,
+    tile_origin,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("TELLUS_DATA_DIR", "data")).resolve()
@@ -44,6 +53,11 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The demo (`make demo`, `tellus serve --demo`) allows the demo accounts, whose password
+# is published; DEBUG stays off. Served over plain http, as on 127.0.0.1, its cookies go
+# without the Secure flag, or browsers would drop them and nobody could log in.
+TELLUS_DEMO = env_bool("TELLUS_DEMO", False)
+_SECURE_COOKIES = not DEBUG and not (TELLUS_DEMO and urlsplit(SITE_URL).scheme == "http")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -64,8 +78,9 @@ INSTALLED_APPS = [
     "tellus.core",
     "tellus.people",
     "tellus.engagement",
-    "tellus.content",
     "tellus.console",
+    "tellus.publishing",
+    "tellus.content",
     "tellus.api",
     "tellus.widgets",
     "tellus.site",
@@ -228,6 +243,31 @@ TELLUS_DESTINATION = {
     "languages": env_list("TELLUS_LANGUAGES", ["en", "es"]),
 }
 
+# --- The map's base layer (README: "The map's base layer") -------------------
+# Nothing here calls a third party unless the DMO names one: with nothing set,
+# maps draw the destination's own basemap file if the data folder has one (the
+# demo writes it), else a plain background under the content.
+TELLUS_MAP_TILES_URL = env_tile_url("TELLUS_MAP_TILES_URL")
+TELLUS_MAP_TILES_ATTRIBUTION = env_text("TELLUS_MAP_TILES_ATTRIBUTION")
+if TELLUS_MAP_TILES_URL and not TELLUS_MAP_TILES_ATTRIBUTION:
+    raise ImproperlyConfigured(
+        "TELLUS_MAP_TILES_URL is set, so TELLUS_MAP_TILES_ATTRIBUTION must say whose map "
+        "it is, as tile providers require (e.g. '© OpenStreetMap contributors')."
+    )
+TELLUS_MAP_TILES_MAX_ZOOM = env_int("TELLUS_MAP_TILES_MAX_ZOOM", 18)
+if not 1 <= TELLUS_MAP_TILES_MAX_ZOOM <= 22:
+    raise ImproperlyConfigured("TELLUS_MAP_TILES_MAX_ZOOM must be from 1 to 22.")
+_basemap = env_file("TELLUS_MAP_BASEMAP")
+if _basemap and TELLUS_MAP_TILES_URL:
+    raise ImproperlyConfigured(
+        "Set TELLUS_MAP_BASEMAP (a GeoJSON file Tellus serves) or TELLUS_MAP_TILES_URL "
+        "(a tile server), not both."
+    )
+# The GeoJSON file to serve and draw; None when the map uses tiles.
+TELLUS_MAP_BASEMAP = None if TELLUS_MAP_TILES_URL else (_basemap or DATA_DIR / "basemap.geojson")
+TELLUS_MAP_BASEMAP_ATTRIBUTION = env_text("TELLUS_MAP_BASEMAP_ATTRIBUTION")
+MAP_TILE_ORIGINS = [tile_origin(TELLUS_MAP_TILES_URL)] if TELLUS_MAP_TILES_URL else []
+
 # --- Static files and media ------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
@@ -298,8 +338,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", _SECURE_COOKIES)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", _SECURE_COOKIES)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
@@ -317,7 +357,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", "blob:", "https://*.tile.openstreetmap.org", *MEDIA_ORIGINS],
+        # Map tiles are images: only the tile server the DMO configured, if any.
+        "img-src": [SELF, "data:", "blob:", *MAP_TILE_ORIGINS, *MEDIA_ORIGINS],
         "connect-src": [SELF],
         "font-src": [SELF],
         "object-src": [NONE],

@@ -10,8 +10,10 @@ from tellus.core.media import serve_media
 urlpatterns = [
     path("", include("tellus.site.urls")),
     path("", include("tellus.content.urls")),
+    path("", include("tellus.publishing.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("brand.css", core_views.brand_css, name="brand_css"),
+    path("map/basemap.geojson", core_views.basemap, name="basemap"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("tellus.people.urls")),

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext_lazy as _
 
 
 def staff_page(
@@ -31,18 +30,3 @@ def staff_page(
         return wrapper
 
     return decorator
-
-
-NAVIGATION = [
-    ("console:dashboard", "people.view_console", _("Overview")),
-    ("console:members", "people.view_member", _("Members")),
-    ("console:moderation", "content.moderate_content", _("Moderation")),
-    ("console:rights", "content.request_rights", _("Rights requests")),
-    ("console:campaigns", "content.pick_for_campaign", _("Campaigns")),
-    ("console:initiatives", "engagement.view_initiative", _("Initiatives")),
-    ("console:engagement", "engagement.view_engagement", _("Engagement")),
-    ("console:value", "engagement.view_engagement", _("Engagement value")),
-    ("console:staff", "people.assign_roles", _("Staff roles")),
-    ("console:tokens", "people.add_apitoken", _("API tokens")),
-    ("console:destination", "core.change_branding", _("Destination")),
-]

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from tellus.console import content_views, views
+from tellus.console import sections, views
 
 app_name = "console"
+# The console's own pages, then each app's (its staff.py, see sections.py).
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("members/", views.members, name="members"),
@@ -21,19 +22,5 @@ urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("destination/", views.destination, name="destination"),
-    # The content hub's staff side (content_views.py).
-    path("moderation/", content_views.moderation, name="moderation"),
-    path("moderation/<int:item_id>/", content_views.moderation_item, name="moderation_item"),
-    path("moderation/<int:item_id>/decide/", content_views.moderate, name="moderate"),
-    path("rights/", content_views.rights, name="rights"),
-    path("rights/find/", content_views.rights_find, name="rights_find"),
-    path("rights/items/<int:item_id>/", content_views.rights_item, name="rights_item"),
-    path("campaigns/", content_views.campaigns, name="campaigns"),
-    path("campaigns/find/", content_views.campaigns_find, name="campaigns_find"),
-    path("campaigns/items/<int:item_id>/", content_views.campaign_item, name="campaign_item"),
-    path(
-        "campaigns/picks/<int:pick_id>/download/",
-        content_views.campaign_download,
-        name="campaign_download",
-    ),
+    *sections.urlpatterns(),
 ]

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tellus.console.access import NAVIGATION, staff_page
+from tellus.console.access import staff_page
 from tellus.console.forms import (
     DestinationForm,
     EraseOnRequestForm,
@@ -19,6 +19,7 @@ from tellus.console.forms import (
     StaffRoleForm,
     ValueParametersForm,
 )
+from tellus.console.shell import render_staff_page
 from tellus.core.models import Destination
 from tellus.core.ratelimits import limit_writes
 from tellus.core.services import destination_update
@@ -27,14 +28,14 @@ from tellus.engagement.models import Initiative, ScoringRun
 from tellus.engagement.queries import (
     ValueOverview,
     engagement_totals,
-    events_by_kind,
+    event_activity,
     initiatives_for_console,
     latest_scoring_run,
     member_value,
     value_overview,
     value_parameters,
-    weekly_event_counts,
 )
+from tellus.engagement.rollups import rollup_request_if_stale
 from tellus.engagement.services import (
     initiative_save,
     request_scoring,
@@ -42,30 +43,31 @@ from tellus.engagement.services import (
 )
 from tellus.people.http import MemberRequest
 from tellus.people.models import ApiToken, Person
-from tellus.people.privacy import person_erase, person_export
+from tellus.people.privacy import ErasureRefused, person_erase, person_export
 from tellus.people.queries import consents_of, members_for_console, staff_members
 from tellus.people.roles import ROLE_LABELS, RoleError, person_set_roles, roles_of
 from tellus.people.services import api_token_create, api_token_revoke
 from tellus.people.views import archive_response
 
-
-def _render(request: MemberRequest, template: str, context: dict) -> HttpResponse:
-    nav = [(url, label) for url, perm, label in NAVIGATION if request.user.has_perm(perm)]
-    return render(request, template, {"console_nav": nav, **context})
+_render = render_staff_page
 
 
 @staff_page("people.view_console")
 def dashboard(request: MemberRequest) -> HttpResponse:
-    return _render(
+    activity = event_activity(weeks=26, days=30)
+    response = _render(
         request,
         "console/dashboard.html",
         {
             "totals": engagement_totals(),
+            "activity": activity,
             "member_count": Person.objects.filter(erased_at__isnull=True).count(),
-            "weekly": weekly_event_counts(),
+            "weekly": activity.weekly,
             "roles": [ROLE_LABELS[role] for role in roles_of(request.user)],
         },
     )
+    rollup_request_if_stale(activity.state)
+    return response
 
 
 @staff_page("people.view_member")
@@ -111,19 +113,20 @@ def member_export(request: MemberRequest, person_id: int) -> HttpResponse:
 def member_erase(request: MemberRequest, person_id: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=person_id, erased_at__isnull=True)
     form = EraseOnRequestForm(request.POST)
-    if person.pk == request.user.pk:
-        messages.error(request, _("Erase your own account from your account page."))
-    elif form.is_valid():
+    if not form.is_valid():
+        messages.error(request, _("Confirm that the member asked for erasure."))
+        return redirect("console:member_detail", person_id=person.pk)
+    try:
         person_erase(
             person=person,
             keep_consented_contributions=form.cleaned_data["keep_contributions"],
             requested_by=request.user,
         )
-        messages.success(request, _("The member's personal data are erased."))
-        return redirect("console:members")
-    else:
-        messages.error(request, _("Confirm that the member asked for erasure."))
-    return redirect("console:member_detail", person_id=person.pk)
+    except ErasureRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("console:member_detail", person_id=person.pk)
+    messages.success(request, _("The member's personal data are erased."))
+    return redirect("console:members")
 
 
 @staff_page("engagement.view_initiative")
@@ -149,14 +152,18 @@ def initiative_edit(request: MemberRequest, initiative_id: int | None = None) ->
 
 @staff_page("engagement.view_engagement")
 def engagement(request: MemberRequest) -> HttpResponse:
-    return _render(
+    activity = event_activity(weeks=52, days=30)
+    response = _render(
         request,
         "console/engagement.html",
         {
-            "by_kind": [{**row, "label": kinds.label(row["kind"])} for row in events_by_kind()],
-            "weekly": weekly_event_counts(weeks=52),
+            "by_kind": [{**row, "label": kinds.label(row["kind"])} for row in activity.by_kind],
+            "weekly": activity.weekly,
+            "activity": activity,
         },
     )
+    rollup_request_if_stale(activity.state)
+    return response
 
 
 def _value_chart(overview: ValueOverview) -> dict[str, Any]:

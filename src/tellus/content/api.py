@@ -1,4 +1,8 @@
-"""The content API: submit, list, read, and the map's clusters."""
+"""The content API: submit, list, read, and the map's clusters.
+
+Reads are open to anonymous callers (``open_auth``) but still recognise a token or
+session: a contributor sees their own items' state however they call.
+"""
 
 from __future__ import annotations
 
@@ -21,10 +25,12 @@ from tellus.content.services import (
     ItemDetails,
     content_submit_media,
     content_submit_text,
-    share_create,
 )
+from tellus.core.api_errors import ErrorOut
 from tellus.engagement.models import Initiative
+from tellus.people.api_auth import caller, open_auth
 from tellus.people.models import Person
+from tellus.publishing.services import share_create
 
 router = Router(tags=["content"])
 
@@ -106,12 +112,6 @@ class ItemList(Schema):
     next_cursor: str | None
 
 
-class ErrorOut(Schema):
-    detail: str
-    field: str | None = None
-    code: str | None = None
-
-
 def item_out(item: ContentItem, *, owner_view: bool = False) -> ItemOut:
     from tellus.content.rejections import notice_message, rejection_message
 
@@ -175,10 +175,32 @@ def _details(data: ContentIn) -> ItemDetails:
     )
 
 
+# A refused file's code -> status. Size limits (bytes, pixels, dimensions, duration) are 413;
+# a file of a type we do not take is 415; one we take but cannot read is 422 (ErrorOut, with
+# its code); any other refusal (empty, duplicate, unknown place...) is 400.
+CONTENT_ERROR_STATUS = {
+    "too_big": 413,
+    "too_many_pixels": 413,
+    "too_wide": 413,
+    "video_too_long": 413,
+    "unsupported_type": 415,
+    "truncated": 422,
+    "undecodable": 422,
+    "no_video_stream": 422,
+}
+
+
 @router.post(
     "/content",
-    response={201: ItemOut, 400: ErrorOut, 413: ErrorOut, 415: ErrorOut},
+    response={201: ItemOut, 400: ErrorOut, 413: ErrorOut, 415: ErrorOut, 422: ErrorOut},
     summary="Share a photo, video, story or poem",
+    description=(
+        "Send multipart/form-data (or a urlencoded form for a story or poem). Refusals: 413 "
+        "when the file passes a limit (code too_big, too_many_pixels, too_wide, "
+        "video_too_long), 415 for a type not accepted (unsupported_type), 422 for a file that "
+        "cannot be read (truncated, undecodable, no_video_stream) or a field that does not "
+        "validate, 400 otherwise (empty, duplicate, an unknown place or initiative)."
+    ),
 )
 def submit_content(
     request: HttpRequest, data: Form[ContentIn], file: UploadedFile | None = File(None)
@@ -217,7 +239,7 @@ def submit_content(
                 field="file",
             )
     except ContentError as exc:
-        status = {"too_big": 413, "unsupported_type": 415}.get(exc.code, 400)
+        status = CONTENT_ERROR_STATUS.get(exc.code, 400)
         return Status(status, ErrorOut(detail=exc.message, field=exc.field, code=exc.code))
     item.refresh_from_db()
     return Status(201, item_out(queries.items_of(person).get(pk=item.pk), owner_view=True))
@@ -237,10 +259,12 @@ class ListQuery(Schema):
 @router.get(
     "/content",
     response={200: ItemList, 400: ErrorOut},
-    auth=None,
+    auth=open_auth,
     summary="Published content, newest first",
 )
 def list_content(request: HttpRequest, query: Query[ListQuery]) -> Any:
+    """The caller's own items in the list also carry their state and notices."""
+    person = caller(request)
     filters = queries.GalleryFilters(
         kind=query.kind or "",
         tag=query.tag,
@@ -262,7 +286,10 @@ def list_content(request: HttpRequest, query: Query[ListQuery]) -> Any:
     more = len(page) > query.limit
     page = page[: query.limit]
     return ItemList(
-        items=[item_out(i) for i in page],
+        items=[
+            item_out(i, owner_view=person is not None and i.contributor_id == person.pk)
+            for i in page
+        ],
         next_cursor=queries.encode_cursor(page[-1], query.order) if more and page else None,
     )
 
@@ -270,13 +297,14 @@ def list_content(request: HttpRequest, query: Query[ListQuery]) -> Any:
 @router.get(
     "/content/{item_id}",
     response={200: ItemOut, 404: ErrorOut},
-    auth=None,
+    auth=open_auth,
     summary="One item (with its state, to its contributor)",
 )
 def get_content(request: HttpRequest, item_id: int) -> Any:
-    user = request.user
-    if user.is_authenticated:
-        own = queries.item_for_owner(user, item_id)
+    """A contributor, by token or session, sees their item in any state; others, if published."""
+    person = caller(request)
+    if person is not None:
+        own = queries.item_for_owner(person, item_id)
         if own is not None:
             return item_out(own, owner_view=True)
     item = queries.public_item(item_id)
@@ -303,7 +331,7 @@ def create_share(request: HttpRequest, item_id: int, data: ShareIn) -> Any:
     item = queries.public_item(item_id)
     if item is None:
         return Status(404, ErrorOut(detail="No published item has this id."))
-    share = share_create(item=item, sharer=request.auth, channel=data.channel)  # type: ignore[attr-defined]
+    share = share_create(subject=item, sharer=request.auth, channel=data.channel)  # type: ignore[attr-defined]
     return Status(201, ShareOut(url=f"{settings.SITE_URL}/s/{share.code}", channel=share.channel))
 
 
@@ -330,7 +358,7 @@ class ClustersOut(Schema):
 @router.get(
     "/map/clusters",
     response={200: ClustersOut, 304: None, 400: ErrorOut},
-    auth=None,
+    auth=open_auth,
     summary="Clusters and single items for a map view",
 )
 def map_clusters(

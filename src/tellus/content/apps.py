@@ -8,9 +8,11 @@ class ContentConfig(AppConfig):
 
     def ready(self) -> None:
         from tellus.content import personal_data  # noqa: F401 (registers archive parts)
+        from tellus.content.subjects import register_content
         from tellus.people.roles import ADMIN, MARKETER, MODERATOR, grant_to_role
 
-        grant_to_role(MODERATOR, "content.moderate_content", "content.view_contentitem")
+        register_content()
+        grant_to_role(MODERATOR, "content.view_contentitem")
         grant_to_role(
             MARKETER,
             "content.request_rights",
@@ -19,7 +21,6 @@ class ContentConfig(AppConfig):
         )
         grant_to_role(
             ADMIN,
-            "content.moderate_content",
             "content.request_rights",
             "content.pick_for_campaign",
             "content.view_contentitem",

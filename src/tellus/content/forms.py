@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from tellus.content.models import ContentItem, Place, Report
+from tellus.content.models import ContentItem, Place
 from tellus.content.services import ITEM_PURPOSES, ItemDetails
 from tellus.engagement.models import Initiative
 from tellus.people.models import ConsentPurpose
@@ -127,38 +127,6 @@ class TextItemForm(ItemDetailsForm):
         ),
     )
     field_order = ["kind", "title", "body"]
-
-
-class ReportForm(forms.Form):
-    reason = forms.ChoiceField(
-        label=_("Why should it not be shown?"),
-        choices=Report.Reason.choices,
-        widget=forms.RadioSelect,
-    )
-    details = forms.CharField(
-        label=_("Details (optional)"),
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        validators=[_no_control(True)],
-    )
-
-
-class ModerationForm(forms.Form):
-    action = forms.ChoiceField(
-        choices=[
-            ("approve", _("Approve")),
-            ("reject", _("Reject")),
-            ("ask_edit", _("Ask for an edit")),
-            ("hide", _("Hide")),
-        ]
-    )
-    reason = forms.CharField(
-        label=_("Reason for the contributor"),
-        max_length=500,
-        required=False,
-        validators=[_no_control(True)],
-    )
 
 
 class RightsRequestForm(forms.Form):

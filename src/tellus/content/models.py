@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tellus.engagement.models import Initiative
 from tellus.people.models import ConsentPurpose
+from tellus.publishing.models import Publishable
 
 
 def private_storage() -> Storage:
@@ -46,12 +47,14 @@ class Tag(models.Model):
         return self.name
 
 
-class ContentItem(models.Model):
+class ContentItem(Publishable):
     """A visitor's photo, video, story or poem, and where it stands.
 
-    Shown publicly only when published AND its contributor has an active
-    ``website`` consent for it; :func:`tellus.content.queries.public_items`
-    is the only read that public surfaces use.
+    Its state, moderation note and dates are the shared publishing block's
+    (:class:`tellus.publishing.models.Publishable`). Shown publicly only when
+    published AND its contributor has an active ``website`` consent for it;
+    :func:`tellus.content.queries.public_items` is the only read that public
+    surfaces use.
     """
 
     class Kind(models.TextChoices):
@@ -60,22 +63,10 @@ class ContentItem(models.Model):
         STORY = "story", _("Story")
         POEM = "poem", _("Poem")
 
-    class State(models.TextChoices):
-        PROCESSING = "processing", _("Processing")
-        PENDING = "pending", _("Waiting for moderation")
-        PUBLISHED = "published", _("Published")
-        REJECTED = "rejected", _("Rejected")
-        NEEDS_EDIT = "needs_edit", _("Asked to edit")
-        HIDDEN = "hidden", _("Hidden")
-        FAILED = "failed", _("Could not be processed")
-
     contributor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="content_items"
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    state = models.CharField(
-        _("state"), max_length=12, choices=State.choices, default=State.PROCESSING, db_index=True
-    )
     title = models.CharField(_("title"), max_length=200)
     caption = models.TextField(_("caption"), max_length=2000, blank=True)
     body = models.TextField(_("text"), max_length=100_000, blank=True)
@@ -108,11 +99,7 @@ class ContentItem(models.Model):
     flags = models.JSONField(default=list, blank=True)
     notices = models.JSONField(default=list, blank=True)
     failure = models.CharField(max_length=300, blank=True)
-    moderation_note = models.CharField(_("reason"), max_length=500, blank=True)
     view_count = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("content item")
@@ -134,7 +121,6 @@ class ContentItem(models.Model):
             ),
         ]
         permissions = [
-            ("moderate_content", _("Can moderate visitors' content")),
             ("request_rights", _("Can ask contributors for rights to use their content")),
             ("pick_for_campaign", _("Can pick content for campaigns and download it")),
         ]
@@ -145,68 +131,6 @@ class ContentItem(models.Model):
     @property
     def is_media(self) -> bool:
         return self.kind in {self.Kind.PHOTO, self.Kind.VIDEO}
-
-
-class ModerationDecision(models.Model):
-    """The audit log of moderation: every decision, by whom, why."""
-
-    class Action(models.TextChoices):
-        APPROVE = "approve", _("Approved")
-        REJECT = "reject", _("Rejected")
-        ASK_EDIT = "ask_edit", _("Asked to edit")
-        HIDE = "hide", _("Hidden")
-        AUTO_HIDE = "auto_hide", _("Hidden after reports")
-        DISMISS_REPORTS = "dismiss", _("Reports dismissed")
-
-    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="decisions")
-    moderator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    action = models.CharField(max_length=10, choices=Action.choices)
-    reason = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("moderation decision")
-        verbose_name_plural = _("moderation decisions")
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.action} #{self.item_id}"
-
-
-class Report(models.Model):
-    """A visitor's report that an item should not be shown, with their reason."""
-
-    class Reason(models.TextChoices):
-        NOT_MINE = "not_mine", _("It is mine or someone else's, not the contributor's")
-        OFFENSIVE = "offensive", _("Offensive or hateful")
-        PRIVACY = "privacy", _("It shows someone who did not agree")
-        SPAM = "spam", _("Spam or advertising")
-        WRONG_PLACE = "wrong_place", _("Not at this destination")
-        OTHER = "other", _("Something else")
-
-    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="reports")
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    reporter_key = models.CharField(max_length=64)  # member id, or a salted hash of the address
-    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
-    details = models.CharField(_("details"), max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("report")
-        verbose_name_plural = _("reports")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["item", "reporter_key"], name="report_once_per_reporter"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.reason} #{self.item_id}"
 
 
 class RightsRequest(models.Model):
@@ -234,37 +158,6 @@ class RightsRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} #{self.item_id}"
-
-
-class Share(models.Model):
-    """A tracked link to an item for one channel, made when a member shares it."""
-
-    class Channel(models.TextChoices):
-        FACEBOOK = "facebook", "Facebook"
-        X = "x", "X"
-        WHATSAPP = "whatsapp", "WhatsApp"
-        EMAIL = "email", _("Email")
-        LINK = "link", _("Copied link")
-
-    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="shares")
-    sharer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="shares",
-    )
-    channel = models.CharField(max_length=10, choices=Channel.choices)
-    code = models.CharField(max_length=16, unique=True)
-    click_count = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("share")
-        verbose_name_plural = _("shares")
-
-    def __str__(self) -> str:
-        return self.code
 
 
 class CampaignPick(models.Model):

@@ -1,4 +1,8 @@
-"""Reads of the content hub. ``public_items`` is the only path to public eyes."""
+"""Reads of the content hub. ``public_items`` is the only path to public eyes.
+
+It is the shared public filter (:func:`tellus.publishing.queries.public`)
+applied to content; every public surface reads through it.
+"""
 
 from __future__ import annotations
 
@@ -11,33 +15,32 @@ from typing import Any
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db.models import (
-    Count,
     Exists,
-    F,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
 )
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from tellus.content.models import CampaignPick, ContentItem, Report, RightsRequest, Tag
+from tellus.content.models import CampaignPick, ContentItem, RightsRequest, Tag
 from tellus.people.models import Consent, ConsentPurpose, Person
 from tellus.people.queries import consent_exists
+from tellus.publishing.queries import public, with_contributor_history
+from tellus.publishing.subjects import SubjectKind, kind_for_label
 
 SUBJECT_TYPE = "content.contentitem"
 
 
+def _content_kind() -> SubjectKind:
+    kind = kind_for_label(SUBJECT_TYPE)
+    assert kind is not None, "tellus.content registers its subject kind in ready()"
+    return kind
+
+
 def public_items() -> QuerySet[ContentItem]:
     """Published items whose contributor allows them on the website: what visitors may see."""
-    return (
-        ContentItem.objects.filter(state=ContentItem.State.PUBLISHED)
-        .filter(consent_exists(ConsentPurpose.WEBSITE, SUBJECT_TYPE))
-        .select_related("contributor", "place", "initiative")
-    )
+    return public(ContentItem.objects.all()).select_related("contributor", "place", "initiative")
 
 
 def with_tags(items: QuerySet[ContentItem]) -> QuerySet[ContentItem]:
@@ -109,9 +112,7 @@ def public_item(item_id: int) -> ContentItem | None:
 
 def items_of(contributor: Person) -> QuerySet[ContentItem]:
     """A contributor's own items in every state, with what they allowed for each."""
-    active = Consent.objects.filter(
-        person=contributor, subject_type=SUBJECT_TYPE, withdrawn_at__isnull=True
-    )
+    active = Consent.objects.active().about(SUBJECT_TYPE).filter(person=contributor)
     return (
         ContentItem.objects.filter(contributor=contributor)
         .prefetch_related(
@@ -133,14 +134,8 @@ def item_for_owner(contributor: Person, item_id: int) -> ContentItem | None:
 
 
 def allowed_purposes(item: ContentItem) -> set[str]:
-    return set(
-        Consent.objects.filter(
-            person_id=item.contributor_id,
-            subject_type=SUBJECT_TYPE,
-            subject_id=item.pk,
-            withdrawn_at__isnull=True,
-        ).values_list("purpose", flat=True)
-    )
+    grants = Consent.objects.active().about(SUBJECT_TYPE, item.pk)
+    return set(grants.filter(person_id=item.contributor_id).values_list("purpose", flat=True))
 
 
 def pending_rights_requests(contributor: Person) -> QuerySet[RightsRequest]:
@@ -151,10 +146,6 @@ def pending_rights_requests(contributor: Person) -> QuerySet[RightsRequest]:
         .select_related("item")
         .order_by("created_at")
     )
-
-
-def open_reports_of(item: ContentItem) -> QuerySet[Report]:
-    return item.reports.filter(resolved_at__isnull=True).order_by("created_at")
 
 
 def rendition_url(name: str) -> str:
@@ -227,72 +218,12 @@ def known_hashes(exclude_id: int) -> tuple[list[int], list[int | None]]:
 STAFF_PURPOSES = (ConsentPurpose.WEBSITE, ConsentPurpose.SOCIAL, ConsentPurpose.PRINT)
 
 
-def _with_contributor_history(items: QuerySet[ContentItem]) -> QuerySet[ContentItem]:
-    """Count the contributor's published and rejected items in correlated subqueries.
-
-    Subqueries rather than a join, so that a prolific contributor's items are
-    never multiplied by an item's reports.
-    """
-
-    def count_of(state: str) -> Coalesce:
-        rows = (
-            ContentItem.objects.filter(contributor_id=OuterRef("contributor_id"), state=state)
-            .order_by()
-            .values("contributor_id")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
-
-    return items.annotate(
-        contributor_published=count_of(ContentItem.State.PUBLISHED),
-        contributor_rejected=count_of(ContentItem.State.REJECTED),
-    )
-
-
-def _open_reports_of_row() -> QuerySet[Report]:
-    return Report.objects.filter(item_id=OuterRef("pk"), resolved_at__isnull=True).order_by()
-
-
-def _with_open_reports(items: QuerySet[ContentItem]) -> QuerySet[ContentItem]:
-    """Annotate the open-report count and prefetch the open reports as ``open_report_list``."""
-    count = _open_reports_of_row().values("item_id").annotate(n=Count("pk")).values("n")
-    return items.annotate(
-        open_reports=Coalesce(Subquery(count, output_field=IntegerField()), 0)
-    ).prefetch_related(
-        Prefetch(
-            "reports",
-            queryset=Report.objects.filter(resolved_at__isnull=True).order_by("created_at", "pk"),
-            to_attr="open_report_list",
-        )
-    )
-
-
-def console_moderation_queue() -> QuerySet[ContentItem]:
-    """What moderators review, longest waiting first.
-
-    Items waiting for moderation, hidden items (after reports or by a
-    moderator) and published items with open reports: reports land in the same
-    queue. An item waits from its first open report, else from its submission.
-    """
-    reported = Exists(_open_reports_of_row())
-    first_report = _open_reports_of_row().order_by("created_at").values("created_at")[:1]
-    items = ContentItem.objects.filter(
-        Q(state__in=[ContentItem.State.PENDING, ContentItem.State.HIDDEN])
-        | Q(reported, state=ContentItem.State.PUBLISHED)
-    ).select_related("contributor", "initiative", "place")
-    items = _with_open_reports(_with_contributor_history(items)).annotate(
-        waiting_since=Coalesce(Subquery(first_report), F("created_at"))
-    )
-    return items.order_by("waiting_since", "pk")
-
-
-def item_for_moderation(item_id: int) -> ContentItem | None:
-    """Any item, in any state, with what a moderator needs beside it (not its audit log)."""
-    items = ContentItem.objects.filter(pk=item_id).select_related(
+def items_for_moderation(ids: Iterable[int]) -> QuerySet[ContentItem]:
+    """Items in any state, with what a moderator needs beside them (not their audit log)."""
+    items = ContentItem.objects.filter(pk__in=list(ids)).select_related(
         "contributor", "initiative", "place"
     )
-    return with_tags(_with_open_reports(_with_contributor_history(items))).first()
+    return with_contributor_history(items, _content_kind())
 
 
 def items_by_id(ids: Iterable[int]) -> dict[int, ContentItem]:
@@ -362,12 +293,12 @@ def rights_requests_for_console(state: str = "") -> QuerySet[RightsRequest]:
 def campaign_picks(campaign: str = "") -> QuerySet[CampaignPick]:
     """Picks, by campaign then newest, each marked with whether its use is still allowed."""
     still_allowed = Exists(
-        Consent.objects.filter(
+        Consent.objects.active()
+        .about(SUBJECT_TYPE)
+        .filter(
             person_id=OuterRef("item__contributor_id"),
-            subject_type=SUBJECT_TYPE,
             subject_id=OuterRef("item_id"),
             purpose=OuterRef("purpose"),
-            withdrawn_at__isnull=True,
         )
     )
     picks = CampaignPick.objects.select_related("item", "item__contributor", "picked_by").annotate(
@@ -385,9 +316,11 @@ def campaign_names(limit: int = 500) -> list[str]:
 
 def consent_record(item: ContentItem) -> list[dict[str, Any]]:
     """Every consent row of the item, oldest first: what was allowed when, and how."""
-    rows = Consent.objects.filter(
-        person_id=item.contributor_id, subject_type=SUBJECT_TYPE, subject_id=item.pk
-    ).order_by("granted_at", "pk")
+    rows = (
+        Consent.objects.about(SUBJECT_TYPE, item.pk)
+        .filter(person_id=item.contributor_id)
+        .order_by("granted_at", "pk")
+    )
     return [
         {
             "purpose": row.purpose,

@@ -9,7 +9,6 @@ urlpatterns = [
     path("content/<int:item_id>/", views.item_detail, name="item"),
     path("content/<int:item_id>/report/", views.report, name="report"),
     path("content/<int:item_id>/share/", views.share, name="share"),
-    path("s/<str:code>", views.share_link, name="share_link"),
     path("contributors/<int:person_id>/", views.contributor, name="contributor"),
     path("share/", views.share_media, name="share_media"),
     path("write/", views.write, name="write"),

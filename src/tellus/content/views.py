@@ -7,34 +7,31 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tellus.content import queries
-from tellus.content.forms import ItemDetailsForm, ReportForm, TextItemForm
-from tellus.content.models import ContentItem, Place, RightsRequest, Share, Tag
+from tellus.content.forms import ItemDetailsForm, TextItemForm
+from tellus.content.models import ContentItem, Place, RightsRequest, Tag
 from tellus.content.rejections import notice_message, rejection_message
 from tellus.content.services import (
     ContentError,
     content_count_view,
     content_delete,
-    content_report,
-    content_set_consents,
+    content_edit,
     content_submit_media,
     content_submit_text,
-    content_update,
     rights_request_answer,
-    share_click,
-    share_create,
 )
-from tellus.content.visitors import is_probably_bot, visitor_key
 from tellus.core.ratelimits import limit_writes
-from tellus.engagement.attribution import remember_credit
+from tellus.core.visitors import is_probably_bot
 from tellus.engagement.models import Initiative
 from tellus.people.http import MemberRequest
 from tellus.people.models import Person
+from tellus.publishing.forms import ReportForm
+from tellus.publishing.models import Share
+from tellus.publishing.views import report_page, share_page
 
 PAGE_SIZE = 24
 
@@ -121,19 +118,7 @@ def report(request: HttpRequest, item_id: int) -> HttpResponse:
     item = queries.public_item(item_id)
     if item is None:
         raise Http404
-    form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        content_report(
-            item=item,
-            reason=form.cleaned_data["reason"],
-            details=form.cleaned_data["details"],
-            reporter=request.user if request.user.is_authenticated else None,
-            address_key=visitor_key(request),
-            hide_after=settings.TELLUS_REPORTS_TO_HIDE,
-        )
-        messages.success(request, _("Thank you. A moderator will look at it."))
-        return redirect("content:item", item_id=item.pk)
-    return render(request, "content/report.html", {"item": item, "form": form})
+    return report_page(request, item, template="content/report.html")
 
 
 @require_POST
@@ -141,35 +126,9 @@ def report(request: HttpRequest, item_id: int) -> HttpResponse:
 def share(request: HttpRequest, item_id: int) -> HttpResponse:
     """Make a tracked link for a channel and go to that channel's share page."""
     item = queries.public_item(item_id)
-    channel = request.POST.get("channel", "")
-    if item is None or channel not in Share.Channel.values:
+    if item is None:
         raise Http404
-    sharer = request.user if request.user.is_authenticated else None
-    made = share_create(item=item, sharer=sharer, channel=channel)
-    link = f"{settings.SITE_URL}{reverse('content:share_link', args=[made.code])}"
-    text = item.title
-    targets = {
-        "facebook": "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": link}),
-        "x": "https://x.com/intent/post?" + urlencode({"url": link, "text": text}),
-        "whatsapp": "https://wa.me/?" + urlencode({"text": f"{text} {link}"}),
-        "email": "mailto:?" + urlencode({"subject": text, "body": link}).replace("+", "%20"),
-    }
-    if channel in targets:
-        return redirect(targets[channel])
-    return render(request, "content/share_link.html", {"item": item, "link": link})
-
-
-def share_link(request: HttpRequest, code: str) -> HttpResponse:
-    """A click on a share link: counted once per visitor a day (not robots), then the item."""
-    shared = get_object_or_404(Share.objects.select_related("item"), code=code[:16])
-    response = redirect("content:item", item_id=shared.item_id)
-    if not is_probably_bot(request):
-        share_click(
-            share=shared, visitor_key=visitor_key(request), day=timezone.now().date().isoformat()
-        )
-        if shared.sharer_id and not request.user.is_authenticated:
-            remember_credit(response, member_id=shared.sharer_id, channel=shared.channel)
-    return response
+    return share_page(request, item, text=item.title)
 
 
 # --- The contributor's own pages -------------------------------------------
@@ -179,7 +138,9 @@ def share_link(request: HttpRequest, code: str) -> HttpResponse:
 @limit_writes
 def share_media(request: MemberRequest) -> HttpResponse:
     """Upload photos and videos. With JavaScript, each file goes to the API with its progress."""
-    form = ItemDetailsForm(request.POST or None)
+    form = ItemDetailsForm(
+        request.POST or None, initial={"initiative": request.GET.get("initiative", "")[:80]}
+    )
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
@@ -214,7 +175,9 @@ def share_media(request: MemberRequest) -> HttpResponse:
 @login_required
 @limit_writes
 def write(request: MemberRequest) -> HttpResponse:
-    form = TextItemForm(request.POST or None)
+    form = TextItemForm(
+        request.POST or None, initial={"initiative": request.GET.get("initiative", "")[:80]}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             item = content_submit_text(
@@ -278,12 +241,12 @@ def edit(request: MemberRequest, item_id: int) -> HttpResponse:
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            content_update(
+            content_edit(
                 item=item,
                 details=form.details(),
                 body=form.cleaned_data.get("body") if is_text else None,
+                consents=form.cleaned_data["consents"],
             )
-            content_set_consents(item=item, purposes=form.cleaned_data["consents"])
         except ContentError as exc:
             form.add_error(None, exc.message)
         else:

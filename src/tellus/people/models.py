@@ -95,6 +95,17 @@ class ConsentPurpose(models.TextChoices):
     EXACT_LOCATION = "exact_location", _("Show the exact location")
 
 
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def active(self) -> ConsentQuerySet:
+        """Grants in force: given and not withdrawn. Every read of what is allowed starts here."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def about(self, subject_type: str, subject_id: int | None = None) -> ConsentQuerySet:
+        """Grants about a kind of subject (``""`` for grants about the person), or one subject."""
+        rows = self.filter(subject_type=subject_type)
+        return rows if subject_id is None else rows.filter(subject_id=subject_id)
+
+
 class Consent(models.Model):
     """One grant of one use: who allowed what, of what, when, and when it was withdrawn.
 
@@ -118,6 +129,8 @@ class Consent(models.Model):
     recorded_by = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consent")

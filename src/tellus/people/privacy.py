@@ -15,8 +15,10 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from tellus.people.models import ApiToken, Consent, Person, PrivacyRequest
+from tellus.people.models import ApiToken, Consent, ConsentPurpose, Person, PrivacyRequest
+from tellus.people.services import consent_withdraw
 
 Exporter = Callable[[Person], Any]
 Eraser = Callable[[Person, bool], None]
@@ -108,6 +110,10 @@ def person_export(*, person: Person, requested_by: Person | None = None) -> dict
     return archive
 
 
+class ErasureRefused(PermissionError):
+    """An erasure the service will not do, with a message for the person who asked."""
+
+
 def person_erase(
     *, person: Person, keep_consented_contributions: bool = True, requested_by: Person | None = None
 ) -> Person:
@@ -116,7 +122,14 @@ def person_erase(
     The account row stays, emptied and unusable, so that the engagement log
     keeps its counts without saying whose they were. Contributions they had
     allowed to be shown stay, shown as anonymous, unless they ask for removal.
+
+    ``requested_by`` is the staff member handling the person's request (None
+    when people erase their own account). Staff cannot handle their own: they
+    erase it from their account page, which asks for the confirmation word and
+    ends their session, rather than by a click in the console.
     """
+    if requested_by is not None and requested_by.pk == person.pk:
+        raise ErasureRefused(_("Erase your own account from your account page."))
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         if person.erased_at:
@@ -129,9 +142,8 @@ def person_erase(
         EmailAddress.objects.filter(user=person).delete()
         Authenticator.objects.filter(user=person).delete()
         ApiToken.objects.filter(person=person).delete()
-        Consent.objects.filter(person=person, subject_type="", withdrawn_at__isnull=True).update(
-            withdrawn_at=timezone.now()
-        )
+        for purpose in ConsentPurpose.values:
+            consent_withdraw(person=person, purpose=purpose)
         person.email = f"erased-{person.pk}@erased.invalid"
         person.display_name = ""
         person.home_country = ""
@@ -149,7 +161,7 @@ def person_erase(
         PrivacyRequest.objects.create(
             person_id_at_request=person.pk,
             kind=PrivacyRequest.Kind.ERASURE,
-            requested_by=requested_by if requested_by and requested_by.pk != person.pk else None,
+            requested_by=requested_by,
             note="contributions kept anonymously where consented"
             if keep_consented_contributions
             else "contributions removed",

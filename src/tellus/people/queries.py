@@ -20,14 +20,12 @@ def has_consent(person: Person, purpose: str, subject: object | None = None) -> 
     """Whether ``person`` allows ``purpose`` for ``subject`` (or for themselves) right now."""
     if purpose not in ConsentPurpose.values:
         raise ValueError(f"Unknown consent purpose {purpose!r}")
-    subject_type, subject_id = subject_label(subject)
-    return Consent.objects.filter(
-        person=person,
-        purpose=purpose,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        withdrawn_at__isnull=True,
-    ).exists()
+    return (
+        Consent.objects.active()
+        .about(*subject_label(subject))
+        .filter(person=person, purpose=purpose)
+        .exists()
+    )
 
 
 def consent_exists(purpose: str, subject_type: str, person_field: str = "contributor_id") -> Exists:
@@ -36,12 +34,11 @@ def consent_exists(purpose: str, subject_type: str, person_field: str = "contrib
     Public surfaces filter with it so that consent is applied in the same query.
     """
     return Exists(
-        Consent.objects.filter(
+        Consent.objects.active().filter(
             person_id=OuterRef(person_field),
             purpose=purpose,
             subject_type=subject_type,
             subject_id=OuterRef("pk"),
-            withdrawn_at__isnull=True,
         )
     )
 
@@ -52,11 +49,8 @@ def consents_of(person: Person) -> QuerySet[Consent]:
 
 
 def active_personal_consents(person: Person) -> set[str]:
-    return set(
-        Consent.objects.filter(
-            person=person, subject_type="", subject_id=0, withdrawn_at__isnull=True
-        ).values_list("purpose", flat=True)
-    )
+    grants = Consent.objects.active().about("", 0).filter(person=person)
+    return set(grants.values_list("purpose", flat=True))
 
 
 def token_digest(token: str) -> str:

@@ -42,9 +42,8 @@ def consent_grant(
         "purpose": purpose,
         "subject_type": subject_type,
         "subject_id": subject_id,
-        "withdrawn_at__isnull": True,
     }
-    existing = Consent.objects.filter(**lookup).first()
+    existing = Consent.objects.active().filter(**lookup).first()
     if existing:
         return existing
     try:
@@ -58,28 +57,38 @@ def consent_grant(
                 recorded_by=recorded_by,
             )
     except IntegrityError:  # a concurrent grant won the race: it is the same grant
-        return Consent.objects.get(**lookup)
+        return Consent.objects.active().get(**lookup)
 
 
-def consent_withdraw(*, person: Person, purpose: str, subject: object | None = None) -> int:
-    """Stamp the active grant as withdrawn; returns how many grants were withdrawn (0 or 1)."""
-    subject_type, subject_id = subject_label(subject)
-    return Consent.objects.filter(
-        person=person,
-        purpose=purpose,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        withdrawn_at__isnull=True,
-    ).update(withdrawn_at=timezone.now())
+def consent_withdraw(
+    *,
+    person: Person,
+    purpose: str,
+    subject: object | None = None,
+    every_subject_of_type: str = "",
+) -> int:
+    """Stamp the active grant as withdrawn; returns how many grants were withdrawn.
+
+    The one way a grant ends (a member's choice, a rights change, erasure):
+    rows are stamped, never deleted, so the history stays. With
+    ``every_subject_of_type`` (a model label) it withdraws the person's grant
+    of ``purpose`` for every subject of that type at once, as erasure does.
+    """
+    if every_subject_of_type:
+        grants = Consent.objects.active().about(every_subject_of_type)
+    else:
+        grants = Consent.objects.active().about(*subject_label(subject))
+    return grants.filter(person=person, purpose=purpose).update(withdrawn_at=timezone.now())
 
 
 def consent_set_personal(*, person: Person, purposes: set[str], source: str = "form") -> None:
     """Make the person-level grants (no subject) exactly ``purposes``."""
     with transaction.atomic():
         current = set(
-            Consent.objects.filter(
-                person=person, subject_type="", subject_id=0, withdrawn_at__isnull=True
-            ).values_list("purpose", flat=True)
+            Consent.objects.active()
+            .about("", 0)
+            .filter(person=person)
+            .values_list("purpose", flat=True)
         )
         for purpose in purposes - current:
             consent_grant(person=person, purpose=purpose, source=source)

@@ -10,43 +10,37 @@ from tellus.content.services.items import (
     ItemDetails,
     content_count_view,
     content_delete,
+    content_edit,
     content_refresh_public_position,
     content_set_consents,
     content_submit_media,
     content_submit_text,
     content_update,
 )
-from tellus.content.services.moderation import (
-    content_dismiss_reports,
-    content_moderate,
-    content_report,
-    moderation_actions_for,
-)
+from tellus.content.services.processing import content_processed, content_processing_failed
 from tellus.content.services.rights import (
     campaign_pick,
+    campaign_pick_check_download,
     rights_request_answer,
     rights_request_create,
 )
-from tellus.content.services.shares import share_click, share_create
 
 __all__ = [
     "ITEM_PURPOSES",
     "ContentError",
     "ItemDetails",
     "campaign_pick",
+    "campaign_pick_check_download",
     "content_count_view",
     "content_delete",
-    "content_dismiss_reports",
-    "content_moderate",
+    "content_edit",
+    "content_processed",
+    "content_processing_failed",
     "content_refresh_public_position",
-    "content_report",
     "content_set_consents",
     "content_submit_media",
     "content_submit_text",
     "content_update",
-    "moderation_actions_for",
     "rights_request_answer",
     "rights_request_create",
-    "share_click",
-    "share_create",
 ]

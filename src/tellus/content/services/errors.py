@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from tellus.publishing.services import PublishingError
 
-class ContentError(Exception):
-    """A request the content hub refuses, with a message for the person who made it."""
 
-    def __init__(self, message: str, *, code: str = "invalid", field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.field = field
+class ContentError(PublishingError):
+    """A request the content hub refuses, with a message for the person who made it.
+
+    A kind of :class:`~tellus.publishing.services.PublishingError`, so that a
+    caller handling both (the API, a form) catches one type.
+    """

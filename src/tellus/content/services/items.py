@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, BinaryIO, cast
 
 from django.core.files import File
 from django.db import transaction
@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from tellus.content.media import HEAD_BYTES, MediaRejected, sniff
+from tellus.content.media import MediaRejected, check_header
 from tellus.content.models import (
     ContentItem,
     Place,
@@ -144,18 +144,29 @@ def content_submit_media(
 ) -> ContentItem:
     """Accept a photo or video for processing: checked by its bytes, stored privately, queued.
 
-    Refuses at once what can be refused without decoding (empty, too big, a
-    type we do not accept, the same file this contributor already sent).
+    Refuses at once, storing nothing, what can be refused without decoding:
+    empty, too big, a type we do not accept, a header over the limits
+    (pixels x frames, a side, a video's frame or length) or unreadable, the
+    same file this contributor already sent. What only decoding finds fails
+    later, in the job, with the reason on the item.
     """
     if size <= 0:
         raise ContentError(rejection_message("empty"), code="empty", field="file")
     if size > max_bytes:
-        raise ContentError(rejection_message("too_big"), code="too_big", field="file")
-    head = upload.read(HEAD_BYTES)
+        raise ContentError(
+            rejection_message("too_big", {"size": size, "limit": max_bytes}),
+            code="too_big",
+            field="file",
+        )
+    from tellus.content.services.processing import media_limits
+
+    upload.seek(0)
     try:
-        found = sniff(head)
+        found = check_header(cast(BinaryIO, upload), size=size, limits=media_limits())
     except MediaRejected as exc:
-        raise ContentError(rejection_message(exc.code), code=exc.code, field="file") from exc
+        raise ContentError(
+            rejection_message(exc.code, exc.params), code=exc.code, field="file"
+        ) from exc
     upload.seek(0)
     digest = hashlib.sha256()
     for chunk in iter(lambda: upload.read(1024 * 1024), b""):
@@ -231,6 +242,24 @@ def content_update(
         item.save()
         _set_tags(item, details.tags)
         transaction.on_commit(bump_public_version)
+    return item
+
+
+def content_edit(
+    *,
+    item: ContentItem,
+    details: ItemDetails,
+    consents: Iterable[str],
+    body: str | None = None,
+) -> ContentItem:
+    """The contributor's edit form: what they say and the uses they allow, saved together.
+
+    One transaction: a refused edit (an empty story) changes no consent, and
+    a failing consent change leaves the text as it was.
+    """
+    with transaction.atomic():
+        content_update(item=item, details=details, body=body)
+        content_set_consents(item=item, purposes=consents)
     return item
 
 

@@ -78,3 +78,29 @@ def campaign_pick(
         defaults={"picked_by": picked_by},
     )
     return pick
+
+
+def campaign_pick_check_download(*, pick: CampaignPick) -> None:
+    """A pick may be downloaded only while its item is published and its use still allowed.
+
+    ``pick`` comes from :func:`tellus.content.queries.campaign_picks`, which
+    marks whether the consent for its use is still active.
+    """
+    item = pick.item
+    if item.state != ContentItem.State.PUBLISHED:
+        raise ContentError(
+            _("“%(title)s” is no longer published: it cannot be used.") % {"title": item.title},
+            code="state",
+        )
+    still_allowed = getattr(pick, "consent_active", None)
+    if still_allowed is None:
+        still_allowed = has_consent(item.contributor, pick.purpose, item)
+    if not still_allowed:
+        raise ContentError(
+            _(
+                "The contributor no longer allows “%(use)s” for “%(title)s”. "
+                "Send them a rights request before using it."
+            )
+            % {"use": pick.get_purpose_display(), "title": item.title},
+            code="no_consent",
+        )

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PublishingConfig(AppConfig):
+    name = "tellus.publishing"
+    verbose_name = _("Publishing")
+
+    def ready(self) -> None:
+        from tellus.people.roles import ADMIN, MODERATOR, grant_to_role
+        from tellus.publishing import personal_data  # noqa: F401 (registers archive parts)
+
+        grant_to_role(MODERATOR, "publishing.moderate")
+        grant_to_role(ADMIN, "publishing.moderate")
