@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+import datetime as dt
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import condition, require_GET, require_safe
 
+from tellus.core.basemap import GEOJSON, basemap_etag, basemap_file
 from tellus.core.health import health_report
 from tellus.core.queries import get_branding
 
@@ -25,6 +28,31 @@ def brand_css(request: HttpRequest) -> HttpResponse:
     css = render_to_string("core/brand.css", {"destination": get_branding()})
     response = HttpResponse(css, content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _basemap_etag(request: HttpRequest) -> str | None:
+    found = basemap_file()
+    return f'"{basemap_etag(found[1])}"' if found else None
+
+
+def _basemap_modified(request: HttpRequest) -> dt.datetime | None:
+    found = basemap_file()
+    return dt.datetime.fromtimestamp(found[1].st_mtime, dt.UTC) if found else None
+
+
+@require_safe
+@condition(etag_func=_basemap_etag, last_modified_func=_basemap_modified)
+def basemap(request: HttpRequest) -> FileResponse:
+    """The destination's own vector basemap, so that no visitor's map calls a third party.
+
+    Pages ask for it with ``?v=`` and the file's version, so a day in caches is safe.
+    """
+    found = basemap_file()
+    if found is None:
+        raise Http404("No basemap is set up.")
+    response = FileResponse(found[0].open("rb"), content_type=GEOJSON)
+    response["Cache-Control"] = "public, max-age=86400"
     return response
 
 

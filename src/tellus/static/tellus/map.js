@@ -3,12 +3,12 @@
   "use strict";
 
   function ready(fn) { document.readyState !== "loading" ? fn() : document.addEventListener("DOMContentLoaded", fn); }
-  var TILES = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png";
-  var ATTRIBUTION = "&copy; OpenStreetMap contributors";
+  // The base layer (tiles, the destination's own basemap, or none) is the settings' choice.
+  function baseLayer(map) { if (window.TellusBaseLayer) { window.TellusBaseLayer.addTo(map); } }
 
   function clusterMap(el) {
     var map = L.map(el, { keyboard: true }).setView([parseFloat(el.dataset.lat), parseFloat(el.dataset.lon)], parseInt(el.dataset.zoom, 10));
-    L.tileLayer(TILES, { attribution: ATTRIBUTION, maxZoom: 18 }).addTo(map);
+    baseLayer(map);
     var layer = L.layerGroup().addTo(map);
     var pending = null;
 
@@ -43,7 +43,7 @@
   function pointMap(el) {
     var lat = parseFloat(el.dataset.lat), lon = parseFloat(el.dataset.lon);
     var map = L.map(el, { scrollWheelZoom: false }).setView([lat, lon], 13);
-    L.tileLayer(TILES, { attribution: ATTRIBUTION, maxZoom: 18 }).addTo(map);
+    baseLayer(map);
     L.marker([lat, lon], { title: el.dataset.label, alt: el.dataset.label }).addTo(map);
   }
 
@@ -54,7 +54,7 @@
     var lat = form && form.elements.latitude, lon = form && form.elements.longitude;
     if (!lat || !lon) { return; }
     var map = L.map(el).setView([parseFloat(el.dataset.lat), parseFloat(el.dataset.lon)], parseInt(el.dataset.zoom, 10));
-    L.tileLayer(TILES, { attribution: ATTRIBUTION, maxZoom: 18 }).addTo(map);
+    baseLayer(map);
     var marker = null;
     function place(latlng) {
       if (marker) { marker.setLatLng(latlng); } else { marker = L.marker(latlng).addTo(map); }

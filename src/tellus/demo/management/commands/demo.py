@@ -69,6 +69,11 @@ class Command(BaseCommand):
         if not 0 <= seed < 2**32:
             raise CommandError("--seed must be a whole number from 0 to 4294967295.")
         until = self._until(options["until"])
+        from tellus.demo.basemap import FILE_NAME, write_basemap  # the island's map, no network
+
+        basemap = write_basemap(settings.DATA_DIR / FILE_NAME)
+        drawn = basemap == settings.TELLUS_MAP_BASEMAP  # not if a tile server or file is set
+        self.stdout.write(f"The island's map: {basemap}" + ("" if drawn else " (not drawn)"))
         if Person.objects.filter(email=cat.SEEDED_MARKER_EMAIL).exists():
             self.stdout.write(
                 f"The demo is already seeded ({cat.SEEDED_MARKER_EMAIL} exists): nothing to do."

@@ -1,8 +1,6 @@
 // The map in the widget page: clusters from the API for each view, single items when zoomed in.
 (function () {
   "use strict";
-  var TILES = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png";
-  var ATTRIBUTION = "&copy; OpenStreetMap contributors";
 
   function itemUrl(template, id) {
     return template.replace(/\/0\/$/, "/" + encodeURIComponent(String(id)) + "/");
@@ -12,7 +10,8 @@
     el.hidden = false;
     var map = L.map(el, { keyboard: true, scrollWheelZoom: false })
       .setView([parseFloat(el.dataset.lat), parseFloat(el.dataset.lon)], parseInt(el.dataset.zoom, 10));
-    L.tileLayer(TILES, { attribution: ATTRIBUTION, maxZoom: 18 }).addTo(map);
+    // The base layer (tiles, the destination's own basemap, or none) is the settings' choice.
+    if (window.TellusBaseLayer) { window.TellusBaseLayer.addTo(map); }
     var layer = L.layerGroup().addTo(map);
     var pending = null;
 
