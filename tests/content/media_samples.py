@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import struct
+import zlib
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
@@ -187,3 +188,29 @@ def _encode_video(
             container.mux(packet)
     for packet in vstream.encode():
         container.mux(packet)
+
+
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+
+def png_claiming(width: int, height: int, *, frames: int | None = None) -> bytes:
+    """A PNG built by hand whose header (IHDR, valid CRC) claims a size, with almost no data.
+
+    The header of a decompression bomb: a few hundred bytes that say "decode me
+    to ``width`` x ``height``". ``frames`` adds an APNG ``acTL`` chunk claiming
+    that many frames.
+    """
+    data = b"\x89PNG\r\n\x1a\n" + _png_chunk(
+        b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    )
+    if frames is not None:
+        data += _png_chunk(b"acTL", struct.pack(">II", frames, 0))
+    return data + _png_chunk(b"IDAT", zlib.compress(b"\0" * 1024)) + _png_chunk(b"IEND", b"")
+
+
+def animation(fmt: str, frames: int, size: tuple[int, int] = (100, 100)) -> bytes:
+    """An animated WebP, PNG (APNG) or GIF whose frames all differ (so none is merged)."""
+    pictures = [photo(*size, seed=i) for i in range(frames)]
+    return encode(pictures[0], fmt, save_all=True, append_images=pictures[1:], duration=100)

@@ -13,8 +13,16 @@ from typing import Any
 import pytest
 from PIL import ImageFile
 
-from tellus.content.media import MediaLimits, MediaRejected, process_image, process_media
-from tests.content.media_samples import encode, photo
+from tellus.content.media import (
+    REJECTION_CODES,
+    MediaFormat,
+    MediaLimits,
+    MediaRejected,
+    check_header,
+    process_image,
+    process_media,
+)
+from tests.content.media_samples import animation, encode, photo, png_claiming, video
 
 
 def _png_header_only(width: int, height: int) -> bytes:
@@ -188,8 +196,6 @@ def test_per_kind_limits_apply_once_the_type_is_known():
 
 
 def test_process_image_refuses_a_video():
-    from tests.content.media_samples import video
-
     with pytest.raises(MediaRejected) as caught:
         process_image(video(seconds=0.2))
     assert caught.value.code == "unsupported_type"
@@ -224,3 +230,111 @@ def test_every_code_is_documented_for_the_translators():
         assert f"``{code}``" in doc
     with pytest.raises(ValueError, match="unknown rejection code"):
         MediaRejected("oops", "no such code")
+
+
+# --- The header check run while the contributor waits -----------------------------------
+
+
+def test_the_header_check_refuses_a_100000_square_png_without_decoding_or_allocating():
+    bomb = png_claiming(100_000, 100_000)
+    check_header(encode(photo(32, 32), "PNG"))  # one-time plugin imports are not counted
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(MediaRejected) as caught:
+            check_header(bomb)
+        elapsed = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert caught.value.code == "too_many_pixels"
+    assert elapsed < 0.2
+    assert peak < 1_000_000
+
+
+def test_the_header_check_counts_frames_from_the_header_however_many_it_claims():
+    started = time.perf_counter()
+    with pytest.raises(MediaRejected) as caught:
+        check_header(png_claiming(64, 64, frames=2**31 - 1))
+    assert time.perf_counter() - started < 0.2
+    assert caught.value.code == "too_many_pixels"
+    assert caught.value.params["frames"] >= 2**31 - 1
+
+
+@pytest.mark.parametrize("fmt", ["WEBP", "PNG"])
+def test_the_header_check_reads_an_animations_frame_count(fmt):
+    data = animation(fmt, 6)
+    facts = check_header(data)
+    assert (facts.width, facts.height, facts.frames) == (100, 100, 6)
+    with pytest.raises(MediaRejected) as caught:
+        check_header(data, limits=MediaLimits(max_image_pixels=50_000))
+    assert caught.value.code == "too_many_pixels" and "x 6 frames" in caught.value.message
+
+
+def test_a_file_cut_after_its_header_passes_the_check_and_fails_when_decoded():
+    jpeg = encode(photo(640, 480), quality=90)
+    cut = jpeg[: len(jpeg) // 2]
+    facts = check_header(cut)
+    assert (facts.format, facts.width, facts.height) == (MediaFormat.JPEG, 640, 480)
+    with pytest.raises(MediaRejected) as caught:
+        process_media(cut)
+    assert caught.value.code == "truncated"
+
+
+def test_the_header_check_leaves_the_callers_file_open_for_storing():
+    for data in (encode(photo(64, 48), "JPEG"), encode(photo(64, 48), "HEIF"), video(seconds=0.3)):
+        fp = io.BytesIO(data)
+        check_header(fp, size=len(data))
+        assert not fp.closed
+        fp.seek(0)
+        assert fp.read() == data
+    fp = io.BytesIO(png_claiming(9000, 8000))
+    with pytest.raises(MediaRejected):
+        check_header(fp)
+    assert not fp.closed
+
+
+def test_the_header_check_reads_a_videos_size_and_length_without_decoding_it():
+    clip = video(seconds=1.5, size=(96, 64))
+    facts = check_header(clip)
+    assert (facts.format, facts.width, facts.height) == (MediaFormat.MP4, 96, 64)
+    assert facts.duration == pytest.approx(1.5, abs=0.11)
+    with pytest.raises(MediaRejected) as caught:
+        check_header(clip, limits=MediaLimits(max_video_seconds=1))
+    assert caught.value.code == "video_too_long"
+    with pytest.raises(MediaRejected) as caught:
+        check_header(clip, limits=MediaLimits(max_video_frame_pixels=96 * 63))
+    assert caught.value.code == "too_many_pixels"
+    with pytest.raises(MediaRejected) as caught:
+        check_header(video(audio_only=True, seconds=0.3))
+    assert caught.value.code == "no_video_stream"
+
+
+def test_the_header_check_applies_the_limit_for_the_kind_of_file():
+    with pytest.raises(MediaRejected) as caught:
+        check_header(encode(photo(400, 300), "PNG"), limits=MediaLimits(max_image_bytes=10_000))
+    assert caught.value.code == "too_big"
+    assert check_header(video(seconds=0.3), limits=MediaLimits(max_image_bytes=10)).duration
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_bytes_behind_a_valid_signature_never_escape_the_header_check(seed):
+    import random
+
+    rng = random.Random(seed)
+    signatures = [
+        b"\x89PNG\r\n\x1a\n",
+        b"\xff\xd8\xff",
+        b"RIFF\x00\x10\x00\x00WEBPVP8X",
+        b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic",
+        b"\x00\x00\x00\x18ftypisom\x00\x00\x00\x00isomavc1",
+        b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\x82\x84webm",
+    ]
+    head = signatures[seed % len(signatures)]
+    data = head + bytes(rng.getrandbits(8) for _ in range(rng.choice([0, 10, 200, 5000])))
+    started = time.perf_counter()
+    try:
+        check_header(data)
+    except MediaRejected as exc:
+        assert exc.code in REJECTION_CODES
+    assert time.perf_counter() - started < 1.0

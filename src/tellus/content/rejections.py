@@ -1,7 +1,18 @@
-"""The media pipeline's refusal and notice codes, in the contributor's language."""
+"""The media pipeline's refusal and notice codes, in the contributor's language.
+
+A refusal made while the contributor waits carries the figures from the
+file's header (``params``): the message then says how big the file is and
+what the limit is. A refusal recorded on an item keeps only its code, and
+gets the short message.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,8 +44,88 @@ _NOTICES = {
 }
 
 
-def rejection_message(code: str) -> str:
+def rejection_message(code: str, params: Mapping[str, Any] | None = None) -> str:
+    """What the contributor is told; with the figures in ``params`` when there are any."""
+    if params:
+        detailed = _detailed(code, params)
+        if detailed:
+            return detailed
     return str(_REJECTIONS.get(code, _("The file cannot be used.")))
+
+
+def _number(value: float) -> str:
+    return number_format(value, force_grouping=True)
+
+
+def _megapixels(pixels: int) -> str:
+    value = pixels / 1_000_000
+    return number_format(round(value, 1) if value < 10 else round(value), force_grouping=True)
+
+
+def _clock(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def _detailed(code: str, params: Mapping[str, Any]) -> str | None:
+    """The message with the file's own figures, or None when they are missing or odd."""
+    try:
+        if code == "too_many_pixels":
+            return _too_many_pixels(params)
+        if code == "too_wide":
+            return _(
+                "The picture is %(width)s × %(height)s pixels; the limit is %(limit)s "
+                "pixels a side. Make it smaller and share it again."
+            ) % {
+                "width": _number(int(params["width"])),
+                "height": _number(int(params["height"])),
+                "limit": _number(int(params["limit"])),
+            }
+        if code == "video_too_long":
+            return _(
+                "The video lasts %(length)s; the limit is %(limit)s. Shorten it and share it again."
+            ) % {
+                "length": _clock(float(params["seconds"])),
+                "limit": _clock(float(params["limit"])),
+            }
+        if code == "too_big":
+            return _("The file is too big: %(size)s; the limit is %(limit)s.") % {
+                "size": filesizeformat(int(params["size"])),
+                "limit": filesizeformat(int(params["limit"])),
+            }
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return None
+    return None
+
+
+def _too_many_pixels(params: Mapping[str, Any]) -> str:
+    limit = _megapixels(int(params["limit"]))
+    if "width" not in params:
+        return _(
+            "The picture has too many pixels; the limit is %(limit)s megapixels. "
+            "Make it smaller and share it again."
+        ) % {"limit": limit}
+    width, height = int(params["width"]), int(params["height"])
+    size = {"width": _number(width), "height": _number(height), "limit": limit}
+    if "frames" not in params:  # one frame of a video
+        return (
+            _(
+                "The video's picture is %(width)s × %(height)s pixels; the limit is "
+                "%(limit)s megapixels a frame."
+            )
+            % size
+        )
+    frames = int(params["frames"])
+    if frames > 1:
+        return _(
+            "The animation is %(width)s × %(height)s pixels in %(frames)s frames, "
+            "%(megapixels)s megapixels in all; the limit is %(limit)s megapixels. "
+            "Share a smaller or shorter one."
+        ) % {**size, "frames": _number(frames), "megapixels": _megapixels(width * height * frames)}
+    return _(
+        "The picture is %(width)s × %(height)s pixels, %(megapixels)s megapixels; the limit "
+        "is %(limit)s megapixels. Make it smaller and share it again."
+    ) % {**size, "megapixels": _megapixels(width * height)}
 
 
 def notice_message(code: str) -> str:

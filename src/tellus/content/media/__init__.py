@@ -1,8 +1,10 @@
 """The media pipeline: uploaded bytes in, safe public renditions and facts out.
 
-Pure functions, no Django: the content app calls :func:`process_media` from a
-background job with a file path or file object (and its size), stores the
-returned renditions and records the rest. Everything refused raises
+Pure functions, no Django: the content app calls :func:`check_header` while
+the contributor waits (the size and what the header declares, no pixel
+decoded), then :func:`process_media` from a background job with a file path
+or file object (and its size), stores the returned renditions and records the
+rest. Everything refused raises
 :class:`MediaRejected` with a stable ``code``, an English ``message`` and
 ``params``; the Django side translates by code. Refusal codes:
 
@@ -10,10 +12,10 @@ returned renditions and records the rest. Everything refused raises
 ``too_big``           the file is over the size limit (checked before reading it)
 ``unsupported_type``  not JPEG, PNG, WebP, HEIC/HEIF, MP4, MOV or WebM (by its bytes)
 ``too_many_pixels``   width x height x frames over the cap (checked from the header)
-``too_wide``          a side over the limit
+``too_wide``          a side over the limit (checked from the header)
 ``truncated``         the file was cut off
 ``undecodable``       the file is damaged
-``video_too_long``    over the duration limit
+``video_too_long``    over the duration limit (from the header when it declares one)
 ``no_video_stream``   a video container with no picture track
 
 Accepted files may carry :class:`Notice` objects for the contributor (codes
@@ -37,6 +39,7 @@ from tellus.content.media.fingerprint import (
     hamming_distance,
     to_signed64,
 )
+from tellus.content.media.header import HeaderFacts, check_header
 from tellus.content.media.images import decode_image, process_image
 from tellus.content.media.limits import DEFAULT_LIMITS, MediaLimits
 from tellus.content.media.result import ProcessedMedia, Rendition
@@ -52,6 +55,7 @@ __all__ = [
     "REJECTION_CODES",
     "WATERMARK_FLAGS",
     "GeoPoint",
+    "HeaderFacts",
     "MediaFormat",
     "MediaKind",
     "MediaLimits",
@@ -61,6 +65,7 @@ __all__ = [
     "ProcessedMedia",
     "Rendition",
     "Source",
+    "check_header",
     "from_signed64",
     "hamming_distance",
     "is_near_duplicate",

@@ -169,22 +169,34 @@ def _open_checked(fp: BinaryIO, fmt: MediaFormat, limits: MediaLimits) -> Image.
         ) from exc
     except (Image.UnidentifiedImageError, *_DECODE_ERRORS) as exc:
         raise _undecodable(exc) from exc
+    try:
+        _check_declared_size(img, limits)
+    except MediaRejected:
+        _release(img)
+        raise
+    except _DECODE_ERRORS as exc:
+        _release(img)
+        raise _undecodable(exc) from exc
+    return img
+
+
+def _release(img: Image.Image) -> None:
+    """Let go of an image opened but not decoded, leaving the caller's file open.
+
+    ``Image.close()`` would close the file object too; the context manager
+    closes only a file Pillow opened itself.
+    """
+    with img:
+        pass
+
+
+def _check_declared_size(img: Image.Image, limits: MediaLimits) -> None:
+    """The pixel cap (width x height x frames), then the longest side, from the header."""
     width, height = img.size
     if width <= 0 or height <= 0:
-        img.close()
         raise MediaRejected("undecodable", "The image has no pixels; the file is damaged.")
-    if max(width, height) > limits.max_side:
-        img.close()
-        raise MediaRejected(
-            "too_wide",
-            f"The image is {width} x {height} pixels; no side may exceed {limits.max_side} pixels.",
-            width=width,
-            height=height,
-            limit=limits.max_side,
-        )
     frames = _frame_count(img)
     if width * height * frames > limits.max_image_pixels:
-        img.close()
         what = f"{width} x {height} pixels" + (f" x {frames} frames" if frames > 1 else "")
         raise MediaRejected(
             "too_many_pixels",
@@ -194,7 +206,30 @@ def _open_checked(fp: BinaryIO, fmt: MediaFormat, limits: MediaLimits) -> Image.
             frames=frames,
             limit=limits.max_image_pixels,
         )
-    return img
+    if max(width, height) > limits.max_side:
+        raise MediaRejected(
+            "too_wide",
+            f"The image is {width} x {height} pixels; no side may exceed {limits.max_side} pixels.",
+            width=width,
+            height=height,
+            limit=limits.max_side,
+        )
+
+
+def check_image_header(
+    fp: BinaryIO, fmt: MediaFormat, *, limits: MediaLimits
+) -> tuple[int, int, int]:
+    """Width, height and frames from the header of a photo sniffed as ``fmt``; no pixel decoded.
+
+    Raises :class:`MediaRejected` as :func:`decode_image` would for a header
+    over the caps or one that cannot be read at all.
+    """
+    img = _open_checked(fp, fmt, limits)
+    try:
+        width, height = img.size
+        return width, height, _frame_count(img)
+    finally:
+        _release(img)
 
 
 def _oriented(size: tuple[int, int], turn: int) -> tuple[int, int]:
@@ -203,6 +238,7 @@ def _oriented(size: tuple[int, int], turn: int) -> tuple[int, int]:
 
 
 def _frame_count(img: Image.Image) -> int:
+    """Frames as the header counts them (every accepted format declares its count)."""
     frames = getattr(img, "n_frames", 1)
     return frames if isinstance(frames, int) and frames > 0 else 1
 

@@ -100,10 +100,42 @@ def decode_video(
     )
 
 
-def _open(fp: BinaryIO, fmt: MediaFormat) -> Any:
+def check_video_header(
+    fp: BinaryIO, fmt: MediaFormat, *, limits: MediaLimits
+) -> tuple[int, int, float | None]:
+    """Frame size and declared duration of a video sniffed as ``fmt``, checked against the caps.
+
+    Only the container's header is read (the demuxer forced, probing bounded):
+    no packet is read and no frame decoded. A frame size the header leaves
+    unknown is left for :func:`decode_video` to judge.
+    """
+    container = _open(fp, fmt, options=_HEADER_PROBE)
+    try:
+        if not container.streams.video:
+            raise MediaRejected("no_video_stream", "The file contains no video picture.")
+        stream = container.streams.video[0]
+        codec = stream.codec_context
+        width, height = int(codec.width or 0), int(codec.height or 0)
+        if width > 0 and height > 0:
+            _check_frame_size(width, height, limits)
+        declared = _declared_duration(container, stream)
+        if declared is not None:
+            _check_duration(declared, limits)
+    except _FFMPEG_ERRORS as exc:
+        raise _undecodable() from exc
+    finally:
+        container.close()
+    return width, height, declared
+
+
+# Bounds on what FFmpeg reads to fill in stream details while opening (bytes, microseconds).
+_HEADER_PROBE = {"probesize": str(1024 * 1024), "analyzeduration": str(1_000_000)}
+
+
+def _open(fp: BinaryIO, fmt: MediaFormat, *, options: dict[str, str] | None = None) -> Any:
     fp.seek(0)
     try:
-        return av.open(fp, mode="r", format=_DEMUXERS[fmt])
+        return av.open(fp, mode="r", format=_DEMUXERS[fmt], container_options=options or {})
     except _FFMPEG_ERRORS as exc:
         raise _undecodable() from exc
 

@@ -74,10 +74,17 @@
             entry.ui.bar.value = 100;
             entry.ui.status.textContent = form.dataset.doneText || "✓";
           } else {
-            var detail = body.detail || (form.dataset.errorText || "Error") + " " + xhr.status;
+            // The API's refusal ({detail, field, code}) is shown beside the file it is about;
+            // a 413 from a proxy in front of the site has no JSON body.
+            var fallback = xhr.status === 413 && form.dataset.tooBigText
+              ? form.dataset.tooBigText
+              : (form.dataset.errorText || "Error") + " " + xhr.status;
+            var detail = body.detail || fallback;
             if (body.errors && body.errors.length) { detail += ": " + body.errors.map(function (e) { return e.msg; }).join("; "); }
             entry.ui.status.textContent = detail;
             entry.ui.status.classList.add("errors");
+            if (body.code) { entry.ui.status.dataset.code = body.code; }
+            entry.ui.bar.hidden = true;
           }
           resolve(xhr.status === 201);
         });
