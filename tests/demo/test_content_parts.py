@@ -1,4 +1,4 @@
-"""The demo content's parts on their own: painted photos, visitors' words, the log's causes."""
+"""The demo's parts on their own: painted photos, visitors' words, the log's causes, the plan."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from PIL import Image
 
 from tellus.content.media import NOT_PHOTO_FLAGS, hamming_distance, process_media
 from tellus.content.stories import render_story
-from tellus.demo import generate, landscapes, writing
+from tellus.demo import landscapes, plan
+from tellus.demo.plan import words
+from tellus.demo.plan.content import plan_content
+from tellus.demo.plan.log import KIND
 from tellus.engagement import kinds
 
 TAKEN = dt.datetime(2025, 5, 1, 18, 30)
@@ -70,9 +73,9 @@ def test_a_picture_looks_like_a_landscape_sky_above_ground() -> None:
         assert image.format == "JPEG" and image.getexif()[0x010F]  # a camera's make
 
 
-@pytest.mark.parametrize("language", writing.LANGUAGES)
+@pytest.mark.parametrize("language", words.LANGUAGES)
 def test_stories_are_markdown_with_paragraphs_a_heading_and_a_list(language: str) -> None:
-    title, body = writing.story(np.random.default_rng(1), language, "Playa Larga")
+    title, body = words.story(np.random.default_rng(1), language, "Playa Larga")
     assert title and "\n\n" in body
     html = render_story(body, contributor_id=1)
     assert html.count("<p>") >= 3
@@ -80,25 +83,25 @@ def test_stories_are_markdown_with_paragraphs_a_heading_and_a_list(language: str
     assert "{" not in body  # every blank filled
 
 
-@pytest.mark.parametrize("language", writing.LANGUAGES)
+@pytest.mark.parametrize("language", words.LANGUAGES)
 def test_poems_keep_their_lines_and_stanzas(language: str) -> None:
-    title, body = writing.poem(np.random.default_rng(2), language)
+    title, body = words.poem(np.random.default_rng(2), language)
     stanzas = body.split("\n\n")
     assert title and 2 <= len(stanzas) <= 3
     assert all(3 <= len(stanza.splitlines()) <= 4 for stanza in stanzas)
 
 
 def test_words_are_the_same_for_the_same_seed_and_differ_by_language() -> None:
-    english = writing.photo_text(np.random.default_rng(4), "en", "harbour", "Puerto")
-    assert english == writing.photo_text(np.random.default_rng(4), "en", "harbour", "Puerto")
-    spanish = writing.story(np.random.default_rng(4), "es", "Aldea Blanca")
-    assert spanish != writing.story(np.random.default_rng(4), "en", "Aldea Blanca")
+    english = words.photo_text(np.random.default_rng(4), "en", "harbour", "Puerto")
+    assert english == words.photo_text(np.random.default_rng(4), "en", "harbour", "Puerto")
+    spanish = words.story(np.random.default_rng(4), "es", "Aldea Blanca")
+    assert spanish != words.story(np.random.default_rng(4), "en", "Aldea Blanca")
     with pytest.raises(ValueError, match="No demo texts in 'fr'"):
-        writing.poem(np.random.default_rng(4), "fr")
+        words.poem(np.random.default_rng(4), "fr")
 
 
 def test_the_simulation_says_what_each_approval_view_and_click_follows() -> None:
-    events = generate.simulate(400, 3).events
+    events = plan.simulate(400, 3).events
     kind, cause, member = events.kind, events.cause, events.member
     expected = {
         kinds.CONTENT_APPROVED: kinds.CONTENT_SUBMITTED,
@@ -106,11 +109,31 @@ def test_the_simulation_says_what_each_approval_view_and_click_follows() -> None
         kinds.SHARE_CLICKED: kinds.SHARE_CREATED,
     }
     for name, source in expected.items():
-        rows = np.flatnonzero(kind == generate.KIND[name])
+        rows = np.flatnonzero(kind == KIND[name])
         assert rows.size and (cause[rows] >= 0).all()
-        assert (kind[cause[rows]] == generate.KIND[source]).all()
+        assert (kind[cause[rows]] == KIND[source]).all()
         assert (events.seconds[cause[rows]] <= events.seconds[rows]).all()
         credited = member[rows] if name == kinds.CONTENT_APPROVED else events.attributed_to[rows]
         assert (member[cause[rows]] == credited).all()
-    others = ~np.isin(kind, [generate.KIND[name] for name in expected])
+    others = ~np.isin(kind, [KIND[name] for name in expected])
     assert (cause[others] == -1).all()
+
+
+def test_the_content_plan_is_the_same_twice_and_needs_no_database() -> None:
+    """The planner is pure: no database (this test may not touch one), one plan per seed."""
+    world = plan.simulate(300, 5)
+    first, again = (plan_content(world, size="small", seed=5, first_id=1) for _ in range(2))
+    other = plan_content(plan.simulate(300, 6), size="small", seed=6, first_id=1)
+    assert first.items == again.items
+    assert (first.shares, first.reports) == (again.shares, again.reports)
+    assert first.rights_requests == again.rights_requests
+    np.testing.assert_array_equal(first.subject, again.subject)
+    np.testing.assert_array_equal(first.keep, again.keep)
+    assert first.items != other.items
+    assert [i.pk for i in first.items] == list(range(1, len(first.items) + 1))
+    assert sum(i.has_file for i in first.items) == 20  # the small demo's photos
+    states = {i.state for i in first.items}
+    assert states >= {"published", "pending", "rejected", "needs_edit", "hidden", "failed"}
+    # Every item is its submission's subject, and so are the events that follow it.
+    subjects = set(first.subject[first.subject >= 0].tolist())
+    assert {i.pk for i in first.items} <= subjects
