@@ -13,6 +13,7 @@ from tellus.engagement import kinds
 from tellus.engagement.models import Event, Trip
 from tellus.engagement.services import record_event, trip_record
 from tellus.people.models import ApiToken, Consent, Person, PrivacyRequest
+from tellus.people.privacy import ErasureRefused, person_erase
 from tellus.people.services import api_token_create, consent_grant
 from tests.factories import PASSWORD
 
@@ -132,3 +133,51 @@ def test_only_admins_handle_privacy_requests(persona_client, other_member, perso
     )
     other_member.refresh_from_db()
     assert other_member.erased_at is None
+
+
+def test_staff_cannot_erase_themselves_through_the_console(client, admin_person, other_member):
+    client.force_login(admin_person)
+    response = client.post(
+        f"/console/members/{admin_person.pk}/erase/",
+        {"keep_contributions": "0", "confirm": "on"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Erase your own account from your account page." in response.content.decode()
+    admin_person.refresh_from_db()
+    assert admin_person.erased_at is None and admin_person.is_active
+    assert admin_person.email == "admin@example.org"
+    assert not PrivacyRequest.objects.filter(kind="erasure").exists()
+    # Another member's erasure still works, by the same admin.
+    client.post(
+        f"/console/members/{other_member.pk}/erase/",
+        {"keep_contributions": "1", "confirm": "on"},
+    )
+    other_member.refresh_from_db()
+    assert other_member.erased_at is not None
+    assert PrivacyRequest.objects.get(kind="erasure").requested_by == admin_person
+
+
+def test_the_privacy_service_refuses_staff_handling_their_own_erasure(admin_person):
+    with pytest.raises(ErasureRefused, match="your account page"):
+        person_erase(person=admin_person, requested_by=admin_person)
+    admin_person.refresh_from_db()
+    assert admin_person.erased_at is None
+    # Through their own account page (no one handling it for them) it works.
+    person_erase(person=admin_person)
+    admin_person.refresh_from_db()
+    assert admin_person.erased_at is not None
+    assert PrivacyRequest.objects.get(kind="erasure").requested_by is None
+
+
+def test_the_refusal_speaks_the_staff_members_language(client, admin_person):
+    client.force_login(admin_person)
+    response = client.post(
+        f"/console/members/{admin_person.pk}/erase/",
+        {"keep_contributions": "0", "confirm": "on"},
+        follow=True,
+        headers={"accept-language": "es"},
+    )
+    admin_person.refresh_from_db()
+    assert admin_person.erased_at is None
+    assert "Borra tu propia cuenta desde la página de tu cuenta." in response.content.decode()

@@ -352,3 +352,67 @@ class ValueParameters(models.Model):
 
     def __str__(self) -> str:
         return str(_("Value parameters"))
+
+
+class EventCount(models.Model):
+    """Events per day and kind, and each initiative's share: what the console's charts
+    read instead of the log.
+
+    The row without an initiative is the day's total for the kind (every event,
+    in an initiative or not), so that a chart reads at most one row per day and
+    kind; rows with an initiative hold that initiative's part of it. A roll-up
+    kept by :func:`tellus.engagement.rollups.rollup_events`, whole days in the
+    server's time zone (``TIME_ZONE``); :class:`RollupState` says how far it is
+    filled. Counts only, never who acted.
+    """
+
+    day = models.DateField()
+    kind = models.CharField(max_length=40)
+    # Deleting an initiative drops its shares; the totals (initiative NULL) keep its events.
+    initiative = models.ForeignKey(
+        Initiative, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("daily event count")
+        verbose_name_plural = _("daily event counts")
+        constraints = [
+            # Also the index the charts read: the totals alone, by day.
+            models.UniqueConstraint(
+                fields=["day", "kind"],
+                condition=Q(initiative__isnull=True),
+                name="event_count_one_total_per_day_and_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["day", "kind", "initiative"],
+                condition=Q(initiative__isnull=False),
+                name="event_count_one_share_per_initiative",
+            ),
+            models.CheckConstraint(condition=Q(count__gt=0), name="event_count_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind}: {self.count}"
+
+
+class RollupState(models.Model):
+    """How far a roll-up is filled, so that each run counts only what is new.
+
+    ``filled_until`` is the last whole day counted; ``last_event_id`` the
+    highest log row seen, so that events recorded late for an earlier day (a
+    trip reported after it happened) are found and their days recounted.
+    """
+
+    name = models.CharField(max_length=40, unique=True)
+    filled_until = models.DateField(null=True, blank=True)
+    last_event_id = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("roll-up state")
+        verbose_name_plural = _("roll-up states")
+
+    def __str__(self) -> str:
+        return f"{self.name} until {self.filled_until}"

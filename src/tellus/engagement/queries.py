@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
 from django.core.cache import cache
 from django.db.models import Count, QuerySet, Subquery
-from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,11 +16,14 @@ from tellus.analytics.value import rank_by_clv_and_cev, undervalued_by_clv
 from tellus.engagement.models import (
     EngagementValue,
     Event,
+    EventCount,
     Initiative,
+    RollupState,
     ScoringRun,
     Trip,
     ValueParameters,
 )
+from tellus.engagement.rollups import EVENT_COUNTS, day_start, event_day, local_today
 from tellus.people.models import Person
 
 
@@ -39,36 +42,77 @@ def initiatives_for_console() -> QuerySet[Initiative]:
     return Initiative.objects.annotate(event_count=Count("events")).order_by("-created_at", "-pk")
 
 
-def weekly_event_counts(*, weeks: int = 26) -> list[dict[str, Any]]:
-    """Events per week and kind family, for the console's chart."""
-    since = timezone.now() - dt.timedelta(weeks=weeks)
-    rows = (
-        Event.objects.filter(occurred_at__gte=since)
-        .annotate(week=TruncWeek("occurred_at"))
-        .values("week")
-        .annotate(count=Count("pk"))
-        .order_by("week")
+@dataclass(frozen=True)
+class EventActivity:
+    """Events per week and per kind, as the console's charts and totals show them."""
+
+    weekly: list[dict[str, Any]]
+    by_kind: list[dict[str, Any]]
+    recent: int
+    state: RollupState | None
+
+
+def event_activity(*, weeks: int = 26, days: int = 30) -> EventActivity:
+    """Events in each of the last ``weeks`` calendar weeks (this one included, empty
+    weeks as zeros), and by kind over the last ``days`` days (today included).
+
+    Three queries whatever the log's size: how far the daily roll-up is filled,
+    the roll-up's daily totals for the days it has counted (on a partial index),
+    and the log itself only for the days after (today, and any day the job has
+    not reached yet), a short range read on its ``occurred_at`` index. The
+    figures are therefore right even when the roll-up lags; only an event
+    recorded late for a counted day waits for the next run to show (see
+    ``rollups``).
+    """
+    one = dt.timedelta(days=1)
+    today = local_today()
+    first_week = today - one * today.weekday() - dt.timedelta(weeks=weeks - 1)
+    recent_from = today - one * (days - 1)
+    since = min(first_week, recent_from)
+    state = RollupState.objects.filter(name=EVENT_COUNTS).first()
+    filled = state.filled_until if state else None
+    counts: Counter[tuple[dt.date, str]] = Counter()
+    if filled is not None:
+        counted = EventCount.objects.filter(
+            day__gte=since, day__lte=filled, initiative__isnull=True
+        ).values_list("day", "kind", "count")
+        counts.update({(day, kind): total for day, kind, total in counted})
+    read_from = max(since, filled + one) if filled is not None else since
+    fresh = (
+        Event.objects.filter(
+            occurred_at__gte=day_start(read_from), occurred_at__lt=day_start(today + one)
+        )
+        .annotate(day=event_day())
+        .values_list("day", "kind")
+        .annotate(total=Count("pk"))
+        .order_by()
     )
-    return [{"week": row["week"].date().isoformat(), "count": row["count"]} for row in rows]
+    counts.update({(day, kind): total for day, kind, total in fresh})
+    per_week: Counter[dt.date] = Counter()
+    per_kind: Counter[str] = Counter()
+    for (day, kind), total in counts.items():
+        if day >= first_week:
+            per_week[day - one * day.weekday()] += total
+        if day >= recent_from:
+            per_kind[kind] += total
+    week_starts = [first_week + dt.timedelta(weeks=n) for n in range(weeks)]
+    return EventActivity(
+        weekly=[{"week": week.isoformat(), "count": per_week[week]} for week in week_starts],
+        by_kind=[
+            {"kind": kind, "count": total}
+            for kind, total in sorted(per_kind.items(), key=lambda item: (-item[1], item[0]))
+        ],
+        recent=sum(per_kind.values()),
+        state=state,
+    )
 
 
 def engagement_totals() -> dict[str, int]:
-    since = timezone.now() - dt.timedelta(days=30)
+    """The overview's counts that are not in the event log's roll-up."""
     return {
-        "events_30d": Event.objects.filter(occurred_at__gte=since).count(),
         "trips": Trip.objects.count(),
         "initiatives": Initiative.objects.filter(is_active=True).count(),
     }
-
-
-def events_by_kind(*, days: int = 30) -> list[dict[str, Any]]:
-    since = timezone.now() - dt.timedelta(days=days)
-    return list(
-        Event.objects.filter(occurred_at__gte=since)
-        .values("kind")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "kind")
-    )
 
 
 # --------------------------------------------------------------------------- for scoring

@@ -7,6 +7,7 @@ from celery import shared_task
 from django.db import transaction
 
 from tellus.engagement.models import ScoringRun
+from tellus.engagement.rollups import rollup_events
 from tellus.engagement.services import record_event, score_members
 from tellus.people.models import Person
 
@@ -49,3 +50,13 @@ def score_members_later(*, run_id: int) -> None:
     if run is None or run.status in (ScoringRun.Status.DONE, ScoringRun.Status.FAILED):
         return
     score_members(run=run)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def rollup_events_later() -> None:
+    """Bring the daily event counts up to date (see ``rollups``).
+
+    Safe to deliver twice or to run beside ``tellus rollup``: each day is
+    recounted whole under the roll-up's lock, so a second run changes nothing.
+    """
+    rollup_events()
