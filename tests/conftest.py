@@ -11,7 +11,7 @@ from tellus.people.models import Person
 from tellus.people.roles import person_set_roles
 from tests.factories import PersonFactory
 
-PERSONAS = ("visitor", "member", "other_member", "moderator", "marketer", "analyst", "admin")
+from tests.personas import PERSONAS  # noqa: F401 (the shared set, re-exported for old imports)
 
 
 @pytest.fixture(autouse=True)
@@ -60,6 +60,18 @@ def analyst(db: None) -> Person:
 @pytest.fixture
 def admin_person(db: None) -> Person:
     return _staff("admin")
+
+
+@pytest.fixture
+def persona(request: pytest.FixtureRequest, db: None):  # type: ignore[no-untyped-def]
+    """A function giving the person behind a persona name (visitor: None, anonymous)."""
+
+    def get(name: str) -> Person | None:
+        if name == "visitor":
+            return None
+        return request.getfixturevalue("admin_person" if name == "admin" else name)
+
+    return get
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from tellus.engagement.models import Initiative
 from tellus.people.models import Person
 from tests.factories import InitiativeFactory, PersonFactory
 from tests.helpers import assert_queries
+from tests.personas import PERSONAS
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,6 @@ PAGES = {
     "/console/destination/": {"admin"},
     "/django-admin/": {"admin"},
 }
-PERSONAS = ["visitor", "member", "moderator", "marketer", "analyst", "admin"]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

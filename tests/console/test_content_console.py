@@ -31,10 +31,10 @@ from tellus.publishing.models import ModerationDecision, Report
 from tellus.publishing.services import report_create
 from tests.factories import PersonFactory
 from tests.helpers import assert_queries
+from tests.personas import PERSONAS
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["visitor", "member", "moderator", "marketer", "analyst", "admin"]
 MODERATION = {"moderator", "admin"}
 MARKETING = {"marketer", "admin"}
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'

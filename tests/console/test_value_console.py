@@ -21,6 +21,7 @@ from tellus.engagement.services import record_event, trip_record
 from tellus.people.models import Person
 from tests.factories import PersonFactory
 from tests.helpers import assert_queries
+from tests.personas import PERSONAS
 from tests.test_translations import _assert_spanish, _spanish_client
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,6 @@ pytestmark = pytest.mark.django_db
 PAGE = "/console/value/"
 STATUS = "/console/value/status/"
 RECOMPUTE = "/console/value/recompute/"
-PERSONAS = ["visitor", "member", "moderator", "marketer", "analyst", "admin"]
 ALLOWED = {"analyst", "admin"}
 PARAMETERS = {
     "members": 10,

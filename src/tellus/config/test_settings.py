@@ -24,6 +24,8 @@ if os.environ.get("TELLUS_TEST_REDIS_URL"):
 from tellus.config.settings import *  # noqa: F403
 from tellus.config.settings import DATA_DIR
 
+# Two more kinds of publishing subject, so the shared blocks are tested with three.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.publishing_kinds"]  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.storage import default_storage
 from django.db.models import (
     Exists,
@@ -339,3 +340,65 @@ def credit_line(item: ContentItem, destination: str) -> str:
         "name": item.contributor.public_name,
         "destination": destination,
     }
+
+
+# --- Objects fetched with their permission checked -----------------------------
+#
+# Views and API handlers fetch an item, a rights request or a campaign pick only
+# through these functions: each says who may have it for what, and answers None
+# (shown as 404) to anyone else. tests/test_object_permissions.py tries each
+# against every persona.
+
+ITEM_ACTIONS = ("view", "read", "share", "report", "edit")
+
+
+def _is_member(person: Person | AnonymousUser | None) -> bool:
+    return person is not None and person.is_authenticated and person.is_active
+
+
+def get_content_item_for(
+    person: Person | AnonymousUser | None, item_id: int, *, action: str = "view"
+) -> ContentItem | None:
+    """The item ``person`` may have for ``action``, or None.
+
+    ``view``, ``share`` and ``report``: only a public item, whoever asks.
+    ``read`` (the API's item): the person's own in any state, with its state
+    and what they allow, else the public item. ``edit``: only the person's own
+    item (the services refuse what its state forbids).
+    """
+    if action not in ITEM_ACTIONS:
+        raise ValueError(f"Unknown action {action!r}")
+    if action in {"read", "edit"} and _is_member(person):
+        own = item_for_owner(person, item_id)  # type: ignore[arg-type]
+        if own is not None or action == "edit":
+            return own
+    if action == "edit":
+        return None
+    return public_item(item_id)
+
+
+def get_rights_request_for(
+    person: Person | AnonymousUser | None, request_id: int
+) -> RightsRequest | None:
+    """A rights request waiting for ``person``'s answer: only about their own item."""
+    if not _is_member(person):
+        return None
+    return pending_rights_requests(person).filter(pk=request_id).first()  # type: ignore[arg-type]
+
+
+def get_published_item_for_staff(
+    person: Person | AnonymousUser | None, item_id: int, *, permission: str
+) -> ContentItem | None:
+    """A published item for a marketer's page (rights request, campaign pick)."""
+    if not (_is_member(person) and person.has_perm(permission)):  # type: ignore[union-attr]
+        return None
+    return published_item_for_staff(item_id)
+
+
+def get_campaign_pick_for(
+    person: Person | AnonymousUser | None, pick_id: int
+) -> CampaignPick | None:
+    """A campaign pick, for those who pick and download campaign material."""
+    if not (_is_member(person) and person.has_perm("content.pick_for_campaign")):  # type: ignore[union-attr]
+        return None
+    return campaign_picks().filter(pk=pick_id).first()

@@ -78,8 +78,8 @@ def _library(request: MemberRequest, mode: str) -> HttpResponse:
     )
 
 
-def _published_item(item_id: int) -> ContentItem:
-    item = queries.published_item_for_staff(item_id)
+def _published_item(request: MemberRequest, item_id: int, permission: str) -> ContentItem:
+    item = queries.get_published_item_for_staff(request.user, item_id, permission=permission)
     if item is None:
         raise Http404
     return item
@@ -118,7 +118,7 @@ def rights_find(request: MemberRequest) -> HttpResponse:
 @staff_page("content.request_rights")
 @limit_writes
 def rights_item(request: MemberRequest, item_id: int) -> HttpResponse:
-    item = _published_item(item_id)
+    item = _published_item(request, item_id, "content.request_rights")
     earlier = list(queries.rights_requests_for_console().filter(item=item))
     form = RightsRequestForm(request.POST or None, initial={"purpose": request.GET.get("use")})
     if request.method == "POST" and form.is_valid():
@@ -174,7 +174,7 @@ def campaigns_find(request: MemberRequest) -> HttpResponse:
 @staff_page("content.pick_for_campaign")
 @limit_writes
 def campaign_item(request: MemberRequest, item_id: int) -> HttpResponse:
-    item = _published_item(item_id)
+    item = _published_item(request, item_id, "content.pick_for_campaign")
     form = CampaignPickForm(
         request.POST or None, initial={"campaign": request.GET.get("campaign", "")[:120]}
     )
@@ -257,7 +257,7 @@ def _pick_archive(pick: CampaignPick, rendition: bytes | None, suffix: str) -> b
 @staff_page("content.pick_for_campaign")
 def campaign_download(request: MemberRequest, pick_id: int) -> HttpResponse:
     """The picked item, credited, with its consent record; only while that use is allowed."""
-    pick = queries.campaign_picks().filter(pk=pick_id).first()
+    pick = queries.get_campaign_pick_for(request.user, pick_id)
     if pick is None:
         raise Http404
     item = pick.item

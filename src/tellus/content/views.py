@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from tellus.content import queries
 from tellus.content.forms import ItemDetailsForm, TextItemForm
-from tellus.content.models import ContentItem, Place, RightsRequest, Tag
+from tellus.content.models import ContentItem, Place, Tag
 from tellus.content.rejections import notice_message, rejection_message
 from tellus.content.services import (
     ContentError,
@@ -80,7 +80,7 @@ def gallery(request: HttpRequest) -> HttpResponse:
 
 
 def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = queries.public_item(item_id)
+    item = queries.get_content_item_for(request.user, item_id, action="view")
     if item is None:
         raise Http404
     if not is_probably_bot(request):
@@ -115,7 +115,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
 
 @limit_writes
 def report(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = queries.public_item(item_id)
+    item = queries.get_content_item_for(request.user, item_id, action="report")
     if item is None:
         raise Http404
     return report_page(request, item, template="content/report.html")
@@ -125,7 +125,7 @@ def report(request: HttpRequest, item_id: int) -> HttpResponse:
 @limit_writes
 def share(request: HttpRequest, item_id: int) -> HttpResponse:
     """Make a tracked link for a channel and go to that channel's share page."""
-    item = queries.public_item(item_id)
+    item = queries.get_content_item_for(request.user, item_id, action="share")
     if item is None:
         raise Http404
     return share_page(request, item, text=item.title)
@@ -212,7 +212,7 @@ def mine(request: MemberRequest) -> HttpResponse:
 
 
 def _own_item(request: MemberRequest, item_id: int) -> ContentItem:
-    item = queries.item_for_owner(request.user, item_id)
+    item = queries.get_content_item_for(request.user, item_id, action="edit")
     if item is None:
         raise Http404
     return item
@@ -269,12 +269,9 @@ def delete(request: MemberRequest, item_id: int) -> HttpResponse:
 @require_POST
 @limit_writes
 def answer_rights_request(request: MemberRequest, request_id: int) -> HttpResponse:
-    rights = get_object_or_404(
-        RightsRequest,
-        pk=request_id,
-        item__contributor=request.user,
-        state=RightsRequest.State.PENDING,
-    )
+    rights = queries.get_rights_request_for(request.user, request_id)
+    if rights is None:
+        raise Http404
     accept = request.POST.get("answer") == "accept"
     rights_request_answer(request=rights, accept=accept)
     messages.success(

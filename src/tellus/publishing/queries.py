@@ -210,3 +210,15 @@ def shares_of(subject: Model) -> QuerySet[Share]:
     return Share.objects.filter(
         subject_type=subject._meta.label_lower, subject_id=subject.pk
     ).order_by("pk")
+
+
+def get_subject_for_moderator(person: Any, kind: SubjectKind, subject_id: int) -> Any | None:
+    """Any subject of the kind, in any state, for those who moderate; None for anyone else."""
+    if not (
+        person is not None
+        and person.is_authenticated
+        and person.is_active
+        and person.has_perm("publishing.moderate")
+    ):
+        return None
+    return subject_for_moderation(kind, subject_id)

@@ -155,7 +155,7 @@ def _decision_reason(decision: ModerationDecision) -> str:
 def _item_page(
     request: MemberRequest, kind: SubjectKind, subject_id: int, form: DecisionForm | None = None
 ) -> HttpResponse:
-    subject = queries.subject_for_moderation(kind, subject_id)
+    subject = queries.get_subject_for_moderator(request.user, kind, subject_id)
     if subject is None:
         raise Http404
     extra = kind.preview_context([subject]).get(subject.pk, {})
@@ -191,7 +191,7 @@ def moderation_item_by_id(request: MemberRequest, subject_id: int) -> HttpRespon
 def moderate(request: MemberRequest, kind: str, subject_id: int) -> HttpResponse:
     """The one endpoint for every decision; the service refuses what does not apply."""
     subject_kind = _kind(kind)
-    subject = subject_kind.objects().filter(pk=subject_id).first()
+    subject = queries.get_subject_for_moderator(request.user, subject_kind, subject_id)
     if subject is None:
         raise Http404
     form = _decision_form(subject_kind, subject, request.POST)

@@ -1,0 +1,110 @@
+"""Every object fetched with its permission checked, tried once against every persona.
+
+Views and API handlers reach items, rights requests, campaign picks and
+moderated subjects only through the ``get_<thing>_for(person, ...)``
+functions; this is where who may have what is pinned down.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tellus.content import queries as content_queries
+from tellus.content.models import CampaignPick, ContentItem, RightsRequest
+from tellus.people.services import consent_grant
+from tellus.publishing.queries import get_subject_for_moderator
+from tellus.publishing.subjects import kind_for_slug
+from tests.personas import PERSONAS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def items(member):
+    public = ContentItem.objects.create(
+        contributor=member, kind="poem", title="Public", body="x", state="published"
+    )
+    consent_grant(person=member, purpose="website", subject=public)
+    consent_grant(person=member, purpose="print", subject=public)
+    pending = ContentItem.objects.create(
+        contributor=member, kind="poem", title="Pending", body="x", state="pending"
+    )
+    unconsented = ContentItem.objects.create(
+        contributor=member, kind="poem", title="No consent", body="x", state="published"
+    )
+    return {"public": public, "pending": pending, "unconsented": unconsented}
+
+
+# Who gets each item for each action: the member owns all three items.
+EXPECTED = {
+    "view": {"public": set(PERSONAS), "pending": set(), "unconsented": set()},
+    "share": {"public": set(PERSONAS), "pending": set(), "unconsented": set()},
+    "report": {"public": set(PERSONAS), "pending": set(), "unconsented": set()},
+    "read": {
+        "public": set(PERSONAS),
+        "pending": {"member"},
+        "unconsented": {"member"},
+    },
+    "edit": {"public": {"member"}, "pending": {"member"}, "unconsented": {"member"}},
+}
+
+
+@pytest.mark.parametrize("action", list(EXPECTED))
+@pytest.mark.parametrize("name", PERSONAS)
+def test_content_items_by_persona_and_action(persona, items, action, name):
+    person = persona(name)
+    for label, item in items.items():
+        found = content_queries.get_content_item_for(person, item.pk, action=action)
+        allowed = name in EXPECTED[action][label]
+        assert (found == item) is allowed, (name, action, label)
+
+
+def test_an_unknown_action_is_a_programming_error(items, member):
+    with pytest.raises(ValueError):
+        content_queries.get_content_item_for(member, items["public"].pk, action="delete")
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_rights_requests_reach_only_the_contributor(persona, items, marketer, name):
+    request = RightsRequest.objects.create(
+        item=items["public"], requested_by=marketer, purpose="social", message="May we?"
+    )
+    found = content_queries.get_rights_request_for(persona(name), request.pk)
+    assert (found == request) is (name == "member")
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_published_items_for_staff_pages_follow_each_pages_permission(persona, items, name):
+    person = persona(name)
+    for permission, allowed in (
+        ("content.request_rights", {"marketer", "admin"}),
+        ("content.pick_for_campaign", {"marketer", "admin"}),
+    ):
+        found = content_queries.get_published_item_for_staff(
+            person, items["public"].pk, permission=permission
+        )
+        assert (found == items["public"]) is (name in allowed), (name, permission)
+        # Never an unpublished item, whoever asks.
+        assert (
+            content_queries.get_published_item_for_staff(
+                person, items["pending"].pk, permission=permission
+            )
+            is None
+        )
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_campaign_picks_reach_those_who_pick(persona, items, marketer, name):
+    pick = CampaignPick.objects.create(
+        item=items["public"], purpose="print", campaign="Spring", picked_by=marketer
+    )
+    found = content_queries.get_campaign_pick_for(persona(name), pick.pk)
+    assert (found == pick) is (name in {"marketer", "admin"})
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_subjects_in_any_state_reach_only_moderators(persona, items, name):
+    kind = kind_for_slug("content")
+    assert kind is not None
+    found = get_subject_for_moderator(persona(name), kind, items["pending"].pk)
+    assert (found == items["pending"]) is (name in {"moderator", "admin"})
