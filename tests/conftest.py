@@ -10,7 +10,6 @@ from django.utils import translation
 from tellus.people.models import Person
 from tellus.people.roles import person_set_roles
 from tests.factories import PersonFactory
-
 from tests.personas import PERSONAS  # noqa: F401 (the shared set, re-exported for old imports)
 
 

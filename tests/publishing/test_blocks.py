@@ -20,7 +20,6 @@ from tellus.publishing.models import ModerationDecision, Report, Share
 from tellus.publishing.queries import decisions_of_subject, public, reports_of
 from tellus.publishing.services import (
     PublishingError,
-    moderation_decide,
     report_create,
     share_click,
     share_create,
