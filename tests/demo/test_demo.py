@@ -445,7 +445,7 @@ class TestSeededDemo:
         reported = ContentItem.objects.filter(state="hidden")
         assert waiting.exists() and reported.exists()
         for item in [*waiting, *reported]:
-            assert reverse("console:moderation_item", args=[item.pk]) in page
+            assert reverse("console:moderation_item", args=["content", item.pk]) in page
 
     def test_consents_per_item(self) -> None:
         published = ContentItem.objects.filter(state="published")

@@ -26,7 +26,7 @@ import numpy as np
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
-from tellus.content.models import ContentItem, Report, Share
+from tellus.content.models import ContentItem
 from tellus.demo import catalogue as cat
 from tellus.demo import plan
 from tellus.demo.plan.content import plan_content
@@ -35,6 +35,7 @@ from tellus.demo.write import content, visitors
 from tellus.demo.write.bulk import BulkWriter, Output, move_sequences_past, next_id
 from tellus.engagement.models import Event, Initiative, Touchpoint, Trip
 from tellus.people.models import Consent, Person
+from tellus.publishing.models import Report, Share
 
 LOADERS = ("auto", "orm", "sql", "copy")
 REBUILD_INDEXES_FROM = 50_000  # rows: below it, keeping indexes up to date costs less

@@ -21,16 +21,9 @@ import numpy as np
 from django.db import transaction
 
 from tellus.content.mapindex import coarsen
-from tellus.content.models import (
-    ContentItem,
-    ModerationDecision,
-    Place,
-    Report,
-    RightsRequest,
-    Share,
-    Tag,
-)
+from tellus.content.models import ContentItem, Place, RightsRequest, Tag
 from tellus.content.publicity import bump_public_version
+from tellus.content.queries import SUBJECT_TYPE
 from tellus.content.stories import render_story
 from tellus.demo import catalogue as cat
 from tellus.demo.plan import World
@@ -50,6 +43,7 @@ from tellus.demo.write.photos import finish_photos, upload_and_process
 from tellus.engagement import kinds as K
 from tellus.engagement.models import Event
 from tellus.people.models import Consent, Person
+from tellus.publishing.models import ModerationDecision, Report, Share
 
 ITEM_LABEL = ContentItem._meta.label_lower
 
@@ -312,7 +306,8 @@ def _write_decisions(
     def columns(begin: int, end: int) -> dict[str, Any]:
         part = rows[begin:end]
         return {
-            "item_id": [r[0] for r in part],
+            "subject_type": [SUBJECT_TYPE] * len(part),
+            "subject_id": [r[0] for r in part],
             "moderator_id": [r[1] for r in part],
             "action": [str(r[2]) for r in part],
             "reason": [r[3] for r in part],
@@ -330,7 +325,8 @@ def _write_reports(
         key = hashlib.sha256(f"{item.pk}:{rank}".encode()).hexdigest()[:32]
         rows.append(
             Report(
-                item_id=item.pk,
+                subject_type=SUBJECT_TYPE,
+                subject_id=item.pk,
                 reporter_id=person(reporter) if reporter >= 0 else None,
                 reporter_key=f"member:{person(reporter)}" if reporter >= 0 else f"address:{key}",
                 reason=reason,
@@ -354,7 +350,8 @@ def _write_shares(
         code = base64.urlsafe_b64encode(hashlib.sha256(f"share:{act}".encode()).digest()[:9])
         rows.append(
             Share(
-                item_id=items[index].pk,
+                subject_type=SUBJECT_TYPE,
+                subject_id=items[index].pk,
                 sharer_id=person(int(log.member[act])),
                 channel=cat.CHANNELS[int(log.channel[act])],
                 code=code.decode(),
