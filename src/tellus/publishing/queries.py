@@ -185,12 +185,6 @@ def decisions_of(kind: SubjectKind, subject_id: int) -> QuerySet[ModerationDecis
     )
 
 
-def open_reports_of(subject: Model) -> QuerySet[Report]:
-    return Report.objects.filter(
-        subject_type=subject._meta.label_lower, subject_id=subject.pk, resolved_at__isnull=True
-    ).order_by("created_at")
-
-
 def share_for_code(code: str) -> Share | None:
     return Share.objects.filter(code=code[:16]).first()
 
