@@ -1,37 +1,20 @@
-"""How API callers prove who they are: the browser's session, or a personal token."""
+"""How the API treats its callers: who they are (people.api_auth) and how often they may call.
+
+The authentication classes live with the people app so that every app's router
+can name them (apps may not import this layer); they are re-exported here.
+"""
 
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
-from ninja.security import APIKeyCookie, HttpBearer
-from ninja.security.session import SessionAuth
 from ninja.throttling import BaseThrottle
 
-from tellus.people.models import Person
-from tellus.people.queries import person_for_token
-
-
-class BearerToken(HttpBearer):
-    """``Authorization: Bearer TOKEN``, a token from the account page or `tellus token create`."""
-
-    openapi_description = "A personal API token, created in the account page or the console."
-
-    def authenticate(self, request: HttpRequest, token: str) -> Person | None:
-        return person_for_token(token.strip())
-
-
-class Session(SessionAuth):
-    """The browser's login session (unsafe methods also need the CSRF token)."""
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        user = super().authenticate(request, key)
-        return user if user is not None and user.is_active else None
+from tellus.people.api_auth import BearerToken, Session, caller, member_auth, open_auth
 
 
 class SettingsRateThrottle(BaseThrottle):
@@ -46,22 +29,30 @@ class SettingsRateThrottle(BaseThrottle):
         self.authenticated = authenticated
 
     def _ident(self, request: HttpRequest) -> str | None:
-        auth = getattr(request, "auth", None)
+        """Members (by token or session, on open reads too) by person; visitors by address."""
+        person = caller(request)
         if self.authenticated:
-            pk = getattr(auth, "pk", None)
-            return f"member:{pk}" if pk else None
-        if auth is not None:
+            return f"member:{person.pk}" if person is not None else None
+        if person is not None:
             return None
         return f"address:{self.get_ident(request)}"
+
+    def _rate(self) -> tuple[int, int]:
+        return parse_rate(settings.TELLUS_RATE_LIMITS[self.setting])
 
     def allow_request(self, request: HttpRequest) -> bool:
         ident = self._ident(request)
         if ident is None:
             return True
-        count, seconds = parse_rate(settings.TELLUS_RATE_LIMITS[self.setting])
+        count, seconds = self._rate()
         window = int(time.time() // seconds)
         key = f"tellus:api-throttle:{ident}:{seconds}:{window}"
         return _count_call(key, seconds + 1) <= count
+
+    def wait(self) -> float:
+        """Seconds until the current window ends (ninja sends it as Retry-After, rounded up)."""
+        _, seconds = self._rate()
+        return seconds - time.time() % seconds
 
 
 def _count_call(key: str, ttl: int) -> int:
@@ -95,4 +86,4 @@ def api_throttles() -> list[BaseThrottle]:
     ]
 
 
-member_auth: list[APIKeyCookie | HttpBearer] = [BearerToken(), Session()]
+__all__ = ["BearerToken", "Session", "api_throttles", "caller", "member_auth", "open_auth"]
