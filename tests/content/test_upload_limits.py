@@ -445,3 +445,20 @@ def test_the_job_with_a_photo_that_names_gps_uses_the_service(
     item = ContentItem.objects.get()
     assert item.state == "pending" and item.location_source == "map"
     assert item.original, "an accepted original is kept for moderation"
+
+
+def test_a_file_that_failed_in_processing_may_be_shared_again(member, member_client, originals):
+    """Its original was deleted, so the same bytes are not "already shared"."""
+    import hashlib
+
+    data = encode(photo(64, 48))
+    ContentItemFactory(
+        contributor=member,
+        kind="photo",
+        state="failed",
+        failure="truncated",
+        original_sha256=hashlib.sha256(data).hexdigest(),
+    )
+    response = api_upload(member_client, data, "again.jpg", "image/jpeg")
+    assert response.status_code == 201, response.content
+    assert ContentItem.objects.filter(contributor=member).count() == 2

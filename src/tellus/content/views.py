@@ -141,10 +141,11 @@ def share_media(request: MemberRequest) -> HttpResponse:
     form = ItemDetailsForm(
         request.POST or None, initial={"initiative": request.GET.get("initiative", "")[:80]}
     )
+    file_error = ""
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            form.add_error(None, _("Choose a photo or video to share."))
+            file_error = _("Choose a photo or video to share.")
         elif form.is_valid():
             try:
                 item = content_submit_media(
@@ -159,7 +160,10 @@ def share_media(request: MemberRequest) -> HttpResponse:
                     ),
                 )
             except ContentError as exc:
-                form.add_error(None, exc.message)
+                if exc.field == "file":
+                    file_error = exc.message  # shown beside the file it is about
+                else:
+                    form.add_error(None, exc.message)
             else:
                 messages.success(
                     request, _("Thank you! “%(title)s” is being processed.") % {"title": item.title}
@@ -168,7 +172,11 @@ def share_media(request: MemberRequest) -> HttpResponse:
     return render(
         request,
         "content/share_media.html",
-        {"form": form, "max_mb": settings.TELLUS_MEDIA_MAX_IMAGE_BYTES // (1024 * 1024)},
+        {
+            "form": form,
+            "file_error": file_error,
+            "max_mb": settings.TELLUS_MEDIA_MAX_IMAGE_BYTES // (1024 * 1024),
+        },
     )
 
 

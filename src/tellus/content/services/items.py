@@ -173,7 +173,12 @@ def content_submit_media(
         digest.update(chunk)
     upload.seek(0)
     sha256 = digest.hexdigest()
-    earlier = ContentItem.objects.filter(contributor=contributor, original_sha256=sha256).first()
+    # A file that failed in processing may be sent again (its original is gone).
+    earlier = (
+        ContentItem.objects.filter(contributor=contributor, original_sha256=sha256)
+        .exclude(state=ContentItem.State.FAILED)
+        .first()
+    )
     if earlier is not None:
         raise ContentError(
             _("You have already shared this file: “%(title)s”.") % {"title": earlier.title},
