@@ -56,7 +56,10 @@ def test_share_page_shows_a_clear_error_for_a_refused_file(member_client):
         },
     )
     assert response.status_code == 200
-    assert "not accepted" in " ".join(response.context["form"].non_field_errors())
+    # Beside the file it is about, announced to screen readers.
+    assert "not accepted" in response.context["file_error"]
+    body = response.content.decode()
+    assert 'id="id_file_error" role="alert"' in body and 'aria-invalid="true"' in body
     assert ContentItem.objects.count() == 0
 
 
