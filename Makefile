@@ -51,9 +51,10 @@ $(COMPILED): %.mo: %.po $(BIN)/tellus
 
 setup: $(BIN)/tellus $(VENDOR)/.copied $(COMPILED)
 
-# One process migrates, collects static files, seeds (once) and serves.
+# One process migrates, collects static files, seeds (once) and serves, DEBUG off as in
+# production; TELLUS_DEMO allows the demo accounts, whose password is published.
 demo: setup
-	@DEBUG=1 $(BIN)/tellus serve --demo $(DEMO_SIZE) --host $(HOST) --port $(PORT)
+	@DEBUG=0 TELLUS_DEMO=1 $(BIN)/tellus serve --demo $(DEMO_SIZE) --host $(HOST) --port $(PORT)
 
 serve: setup
 	@$(BIN)/tellus serve --host $(HOST) --port $(PORT)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -106,3 +110,131 @@ def test_django_admin_commands_pass_through(operator_env):
     assert result.returncode == 0
     for command in ("migrate", "createsuperuser", "token", "demo"):
         assert command in result.stdout
+
+
+def wait_for(url: str, server: subprocess.Popen[bytes], *, seconds: float, log: Path) -> None:
+    """Wait until the server answers; on failure, show what it printed."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError as error:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise AssertionError(f"{url}: {error}\n{log.read_text()[-4000:]}") from error
+            time.sleep(0.5)
+
+
+def test_serve_demo_runs_as_production_does_over_plain_http(operator_env, tmp_path):
+    """`tellus serve --demo small` (what `make demo` runs): DEBUG off, yet a newcomer can log in.
+
+    No debug page for a missing page, static files and media served without DEBUG, and
+    the cookies reach the browser back over http on 127.0.0.1 (a cookie jar drops
+    Secure cookies over http, as browsers do).
+    """
+    operator_env.pop("TELLUS_DEMO", None)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path = tmp_path / "serve.log"
+    log = log_path.open("wb")
+    server = subprocess.Popen(
+        [*TELLUS, "serve", "--demo", "small", "--port", str(port)],
+        env=operator_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for(f"{base}/healthz", server, seconds=180, log=log_path)
+        output = log_path.read_text()
+        assert "Demo logins (password tellus-demo)" in output
+
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"{base}/no/such/page", timeout=5)
+        assert missing.value.code == 404
+        page = missing.value.read().decode()
+        assert "There is nothing at this address." in page
+        for debug_sign in ("DEBUG = True", "URLconf", "Traceback", "technical"):
+            assert debug_sign not in page
+
+        with urllib.request.urlopen(f"{base}/gallery/", timeout=10) as r:
+            gallery = r.read().decode()
+        stylesheet = re.search(r'href="(/static/tellus/tellus[^"]*\.css)"', gallery)
+        image = re.search(r'<img src="(/media/[^"]+)"', gallery)
+        assert stylesheet and image
+        for path in (stylesheet.group(1), image.group(1)):
+            with urllib.request.urlopen(f"{base}{path}", timeout=5) as r:
+                assert r.status == 200
+
+        jar = http.cookiejar.CookieJar()
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        with browser.open(f"{base}/accounts/login/", timeout=5) as r:
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', r.read().decode())
+        assert token
+        form = urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": token.group(1),
+                "login": "member@demo.example",
+                "password": "tellus-demo",
+            }
+        ).encode()
+        request = urllib.request.Request(
+            f"{base}/accounts/login/", data=form, headers={"Referer": f"{base}/accounts/login/"}
+        )
+        with browser.open(request, timeout=10) as r:
+            assert r.status == 200
+            assert r.url == f"{base}/account/", "logged in and sent to the account page"
+        assert "Strict-Transport-Security" not in r.headers, "no HSTS over plain http"
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+        log.close()
+
+
+def test_the_demo_setting_leaves_cookies_secure_where_the_site_is_https(operator_env):
+    """Only a demo served over plain http drops the Secure flag; production keeps it."""
+    script = (
+        "from django.conf import settings; import django; django.setup(); "
+        "print(settings.DEBUG, settings.TELLUS_DEMO, settings.SESSION_COOKIE_SECURE, "
+        "settings.CSRF_COOKIE_SECURE, settings.SECURE_SSL_REDIRECT)"
+    )
+
+    def read(**env: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            env={**operator_env, **env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    assert read() == "False False True True False"
+    assert read(TELLUS_DEMO="1") == "False True False False False"
+    https_demo = read(TELLUS_DEMO="1", SITE_URL="https://demo.example.org")
+    assert https_demo == "False True True True False"
+    bad = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**operator_env, "TELLUS_DEMO": "perhaps"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode != 0 and "TELLUS_DEMO must be a boolean" in bad.stderr
+
+
+def test_check_deploy_warns_while_the_demo_setting_is_on(operator_env):
+    operator_env.update(
+        {
+            "SECRET_KEY": "x" * 64 + "-production-like-key-0123456789",
+            "SECURE_SSL_REDIRECT": "1",
+            "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
+            "SECURE_HSTS_PRELOAD": "1",
+            "TELLUS_DEMO": "1",
+            "SITE_URL": "https://demo.example.org",
+        }
+    )
+    result = run(operator_env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "tellus.demo.W001" in result.stderr + result.stdout

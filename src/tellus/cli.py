@@ -36,6 +36,9 @@ def serve(argv: list[str]) -> int:
         parser.error("--port must be between 1 and 65535")
     if args.workers < 1:
         parser.error("--workers must be at least 1")
+    if args.demo:
+        # The demo setting allows the demo's published logins; DEBUG stays as production has it.
+        os.environ["TELLUS_DEMO"] = "1"
 
     import django
 

@@ -23,11 +23,11 @@ def test_home_page_lists_running_initiatives_with_a_fixed_number_of_queries(clie
     InitiativeFactory(name="Poems of the sea")
     InitiativeFactory(name="Gone", is_active=False)
     client.get("/")
-    with assert_queries(1):
+    with assert_queries(3):  # initiatives, featured and recent content (tests/core/test_home.py)
         body = client.get("/").content.decode()
     assert "Poems of the sea" in body and "Gone" not in body
     InitiativeFactory.create_batch(10)
-    with assert_queries(1):
+    with assert_queries(3):
         client.get("/")
 
 
@@ -103,3 +103,15 @@ def test_openapi_document_and_docs(client):
     assert "/api/v1/me" in spec["paths"]
     docs = client.get("/api/docs")
     assert docs.status_code == 200 and b"swagger-ui" in docs.content
+
+
+@override_settings(DEBUG=False, TELLUS_DEMO=True)
+def test_a_missing_page_in_the_demo_shows_the_projects_page_not_the_debug_page(client):
+    """The demo runs as production does: its setting allows the demo logins, not DEBUG."""
+    response = client.get("/no/such/page/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 404
+    assert response.templates[0].name == "404.html"
+    body = response.content.decode()
+    assert "There is nothing at this address." in body and 'href="/"' in body
+    for debug_sign in ("DEBUG = True", "URLconf", "technical_404", "Raised by"):
+        assert debug_sign not in body

@@ -20,7 +20,8 @@ class Command(BaseCommand):
     help = (
         "Seed the demo destination (members, staff, initiatives, trips, two years of "
         "engagement, and visitors' photos, stories and poems with their consents, moderation, "
-        "reports and shares) unless it is already there. Only where DEBUG is on, unless --force."
+        "reports and shares) unless it is already there. Only where TELLUS_DEMO is on "
+        "(`tellus serve --demo` sets it), unless --force."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -54,16 +55,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="Seed even though DEBUG is off (the demo accounts have a published password).",
+            help="Seed even though TELLUS_DEMO is off (the demo accounts have a published "
+            "password).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG and not options["force"]:
+        # The demo setting, not DEBUG, allows the published logins: the demo runs DEBUG off.
+        if not settings.TELLUS_DEMO and not options["force"]:
             raise CommandError(
-                "Refusing to seed the demo: DEBUG is off, and the demo accounts have a "
+                "Refusing to seed the demo: TELLUS_DEMO is off, and the demo accounts have a "
                 f"published password ({cat.DEMO_PASSWORD!r}), so anyone could log in as admin. "
-                "Run it with DEBUG=1 on a development machine, or add --force if you really "
-                "want those accounts here."
+                "Run it with TELLUS_DEMO=1 on a demo machine (`tellus serve --demo` sets it), "
+                "or add --force if you really want those accounts here."
             )
         seed = options["seed"]
         if not 0 <= seed < 2**32:
