@@ -303,14 +303,10 @@ def list_content(request: HttpRequest, query: Query[ListQuery]) -> Any:
 def get_content(request: HttpRequest, item_id: int) -> Any:
     """A contributor, by token or session, sees their item in any state; others, if published."""
     person = caller(request)
-    if person is not None:
-        own = queries.item_for_owner(person, item_id)
-        if own is not None:
-            return item_out(own, owner_view=True)
-    item = queries.public_item(item_id)
+    item = queries.get_content_item_for(person, item_id, action="read")
     if item is None:
         return Status(404, ErrorOut(detail="No published item has this id."))
-    return item_out(item)
+    return item_out(item, owner_view=person is not None and item.contributor_id == person.pk)
 
 
 class ShareIn(Schema):
@@ -328,7 +324,7 @@ class ShareOut(Schema):
     summary="A tracked share link for a channel",
 )
 def create_share(request: HttpRequest, item_id: int, data: ShareIn) -> Any:
-    item = queries.public_item(item_id)
+    item = queries.get_content_item_for(request.auth, item_id, action="share")  # type: ignore[attr-defined]
     if item is None:
         return Status(404, ErrorOut(detail="No published item has this id."))
     share = share_create(subject=item, sharer=request.auth, channel=data.channel)  # type: ignore[attr-defined]
