@@ -105,7 +105,7 @@ class Report(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["subject_type", "subject_id", "reporter_key"],
-                name="report_once_per_reporter",
+                name="publishing_report_once_per_reporter",
             )
         ]
         indexes = [models.Index(fields=["subject_type", "subject_id", "resolved_at"])]

@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'report',
                 'verbose_name_plural': 'reports',
                 'indexes': [models.Index(fields=['subject_type', 'subject_id', 'resolved_at'], name='publishing__subject_833215_idx')],
-                'constraints': [models.UniqueConstraint(fields=('subject_type', 'subject_id', 'reporter_key'), name='report_once_per_reporter')],
+                'constraints': [models.UniqueConstraint(fields=('subject_type', 'subject_id', 'reporter_key'), name="publishing_report_once_per_reporter")],
             },
         ),
         migrations.CreateModel(
