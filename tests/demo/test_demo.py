@@ -29,7 +29,9 @@ from tellus.content.models import (
 from tellus.content.publicity import bump_public_version
 from tellus.content.queries import public_items
 from tellus.core.models import Destination
-from tellus.demo import catalogue, generate, seed
+from tellus.demo import catalogue, seed
+from tellus.demo.plan import simulate
+from tellus.demo.plan import visitors as plan_visitors
 from tellus.engagement import kinds
 from tellus.engagement.models import Event, Initiative, JourneyStage, Touchpoint, Trip
 from tellus.people.models import Consent, Person
@@ -317,7 +319,7 @@ class TestSeededDemo:
             log, as_of=dt.datetime(2026, 6, 30, tzinfo=dt.UTC), members=everyone
         )
         sizes = dict(segments.group_by("segment").len().iter_rows())
-        assert set(sizes) == set(generate.SEGMENTS)
+        assert set(sizes) == set(plan_visitors.SEGMENTS)
         assert max(sizes, key=lambda name: sizes[name]) == "passive_receiver"
         assert sizes["advocate"] < sizes["active_contributor"] + sizes["occasional_contributor"]
 
@@ -580,7 +582,7 @@ def test_bad_options_get_a_clear_error(options: dict[str, Any], message: str) ->
 
 
 def test_the_simulation_is_deterministic_in_its_seed() -> None:
-    first, again, other = (generate.simulate(400, s) for s in (3, 3, 4))
+    first, again, other = (simulate(400, s) for s in (3, 3, 4))
     for name in ("kind", "seconds", "member", "attributed_to", "initiative", "value"):
         np.testing.assert_array_equal(getattr(first.events, name), getattr(again.events, name))
     assert first.members.display_name == again.members.display_name
@@ -593,14 +595,14 @@ def test_the_simulation_is_deterministic_in_its_seed() -> None:
 )
 def test_the_simulation_refuses_bad_sizes_and_seeds(members: Any, seed_value: Any) -> None:
     with pytest.raises(ValueError, match=r"members|seed"):
-        generate.simulate(members, seed_value)
+        simulate(members, seed_value)
 
 
 def test_trip_rates_and_spend_follow_the_stated_models() -> None:
     """Large samples recover the BG/NBD and Gamma-Gamma means the module states."""
-    world = generate.simulate(8_000, 8)
+    world = simulate(8_000, 8)
     trips = world.trips
-    mean_spend = generate.SPEND_P * generate.SPEND_GAMMA / (generate.SPEND_Q - 1)
+    mean_spend = plan_visitors.SPEND_P * plan_visitors.SPEND_GAMMA / (plan_visitors.SPEND_Q - 1)
     assert trips.spend.mean() == pytest.approx(mean_spend, rel=0.05)
     assert (trips.spend > 0).all()
     nights = trips.nights
