@@ -46,7 +46,17 @@ class Publishable(models.Model):
         abstract = True
 
 
-class ModerationDecision(models.Model):
+class AboutSubject(models.Model):
+    """A row about one subject of any registered kind, named by model label and id."""
+
+    subject_type = models.CharField(max_length=60)
+    subject_id = models.BigIntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class ModerationDecision(AboutSubject):
     """The audit log of moderation: every decision on any subject, by whom, why."""
 
     class Action(models.TextChoices):
@@ -57,8 +67,6 @@ class ModerationDecision(models.Model):
         AUTO_HIDE = "auto_hide", _("Hidden after reports")
         DISMISS_REPORTS = "dismiss", _("Reports dismissed")
 
-    subject_type = models.CharField(max_length=60)
-    subject_id = models.BigIntegerField()
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -77,7 +85,7 @@ class ModerationDecision(models.Model):
         return f"{self.action} {self.subject_type}#{self.subject_id}"
 
 
-class Report(models.Model):
+class Report(AboutSubject):
     """A visitor's report that a subject should not be shown, with their reason."""
 
     class Reason(models.TextChoices):
@@ -88,8 +96,6 @@ class Report(models.Model):
         WRONG_PLACE = "wrong_place", _("Not at this destination")
         OTHER = "other", _("Something else")
 
-    subject_type = models.CharField(max_length=60)
-    subject_id = models.BigIntegerField()
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -114,7 +120,7 @@ class Report(models.Model):
         return f"{self.reason} {self.subject_type}#{self.subject_id}"
 
 
-class Share(models.Model):
+class Share(AboutSubject):
     """A tracked link to a public subject for one channel, made when someone shares it."""
 
     class Channel(models.TextChoices):
@@ -124,8 +130,6 @@ class Share(models.Model):
         EMAIL = "email", _("Email")
         LINK = "link", _("Copied link")
 
-    subject_type = models.CharField(max_length=60)
-    subject_id = models.BigIntegerField()
     sharer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
