@@ -77,11 +77,13 @@ def test_marketer_creates_an_initiative(persona_client):
             "interaction": "continuous",
             "tools": "lean",
             "initiated_by": "firm",
+            "contribution": "idea",
             "is_active": "on",
         },
     )
     assert response.status_code == 302
     assert Initiative.objects.get().name == "Three hidden beaches"
+    assert Initiative.objects.get().contribution == "idea"
     assert "Three hidden beaches" in client.get("/console/initiatives/").content.decode()
 
 

@@ -136,6 +136,15 @@ def test_each_initiative_card_leads_to_where_a_member_answers_it(client, member)
     assert "Beach photo" in gallery and "Other photo" not in gallery
 
 
+@pytest.mark.parametrize("contribution", ["poll", "survey", "referral"])
+def test_a_card_that_asks_for_no_content_offers_no_upload(client, contribution):
+    """A poll, a survey or a referral is not answered by sharing a photo."""
+    InitiativeFactory(name="Question of the month", slug="question", contribution=contribution)
+    card = section(client.get("/").content.decode(), "initiatives-title")
+    assert "Question of the month" in card
+    assert "/share/?initiative=question" not in card and "/write/" not in card
+
+
 @pytest.mark.parametrize(
     "value",
     ['"><script>alert(1)</script>', "x" * 10_000, "ended", "%00", "hidden-beaches'--"],

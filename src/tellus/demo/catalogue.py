@@ -94,6 +94,15 @@ class InitiativeSpec:
     end_day: int | None  # None: still running
     draws: dict[str, float] = field(default_factory=dict)
 
+    @property
+    def contribution(self) -> str:
+        """What it asks for (Initiative.Contribution), read off the acts it draws most."""
+        strongest = max(self.draws, key=lambda k: self.draws[k]) if self.draws else ""
+        family = strongest.split(".")[0]
+        return {"idea": "idea", "poll": "poll", "survey": "survey", "referral": "referral"}.get(
+            family, "content"
+        )
+
 
 def _traits(kind: str, interaction: str, tools: str) -> float:
     """How well an initiative's design works: a built-in effect analysts can recover.

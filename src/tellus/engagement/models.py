@@ -44,6 +44,15 @@ class Initiative(models.Model):
         CUSTOMER = "customer", _("Customer-initiated")
         FIRM = "firm", _("Firm-initiated")
 
+    class Contribution(models.TextChoices):
+        """What an initiative asks visitors for: where its card on the home page leads."""
+
+        CONTENT = "content", _("Photos, videos, stories or poems")
+        IDEA = "idea", _("Ideas")
+        POLL = "poll", _("Poll votes")
+        SURVEY = "survey", _("Survey answers")
+        REFERRAL = "referral", _("Referrals")
+
     name = models.CharField(_("name"), max_length=160)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     description = models.TextField(_("description"), blank=True, max_length=5000)
@@ -51,6 +60,13 @@ class Initiative(models.Model):
     interaction = models.CharField(_("interaction"), max_length=20, choices=Interaction.choices)
     tools = models.CharField(_("tools"), max_length=10, choices=Tools.choices)
     initiated_by = models.CharField(_("initiated by"), max_length=10, choices=InitiatedBy.choices)
+    contribution = models.CharField(
+        _("what it asks for"),
+        max_length=10,
+        choices=Contribution.choices,
+        default=Contribution.CONTENT,
+        help_text=_("Where its card on the home page leads visitors."),
+    )
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)

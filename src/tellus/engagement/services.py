@@ -141,6 +141,7 @@ INITIATIVE_FIELDS = (
     "interaction",
     "tools",
     "initiated_by",
+    "contribution",
     "starts_on",
     "ends_on",
     "is_active",

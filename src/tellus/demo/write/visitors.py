@@ -57,6 +57,7 @@ def write_initiatives(start: dt.datetime) -> list[int]:
                 interaction=spec.interaction,
                 tools=spec.tools,
                 initiated_by=spec.initiated_by,
+                contribution=spec.contribution,
                 starts_on=(start + dt.timedelta(days=spec.start_day)).date(),
                 ends_on=ends.date() if ends else None,
                 is_active=ends is None or ends.date() >= today,
