@@ -30,13 +30,14 @@ class Comment(Publishable):
         return self.body[:40]
 
 
-def _loader(model: type[Publishable], kind_slug: str):  # type: ignore[no-untyped-def]
-    def load(ids: Iterable[int]) -> dict[int, Publishable]:
-        kind = POST if kind_slug == "post" else COMMENT
-        rows = model.objects.filter(pk__in=list(ids)).select_related("contributor")
-        return {row.pk: row for row in with_contributor_history(rows, kind)}
+def _load_posts(ids: Iterable[int]) -> dict[int, Post]:
+    rows = Post.objects.filter(pk__in=list(ids)).select_related("contributor")
+    return {row.pk: row for row in with_contributor_history(rows, POST)}
 
-    return load
+
+def _load_comments(ids: Iterable[int]) -> dict[int, Comment]:
+    rows = Comment.objects.filter(pk__in=list(ids)).select_related("contributor")
+    return {row.pk: row for row in with_contributor_history(rows, COMMENT)}
 
 
 POST = SubjectKind(
@@ -44,14 +45,14 @@ POST = SubjectKind(
     slug="post",
     preview_template="publishing_kinds/_preview.html",
     public_url=lambda pk: f"/posts/{pk}/",
-    load=_loader(Post, "post"),
+    load=_load_posts,
 )
 COMMENT = SubjectKind(
     model=Comment,
     slug="comment",
     preview_template="publishing_kinds/_preview.html",
     public_url=lambda pk: f"/comments/{pk}/",
-    load=_loader(Comment, "comment"),
+    load=_load_comments,
 )
 
 
