@@ -147,6 +147,17 @@ class TestSeededDemo:
         for email in LOGINS:
             assert email in demo_output
 
+    def test_the_consoles_daily_counts_are_filled_before_the_first_view(
+        self, demo_output: str
+    ) -> None:
+        from tellus.engagement.models import EventCount, RollupState
+
+        assert "Counted the engagement log by day" in demo_output
+        state = RollupState.objects.get()
+        assert state.filled_until is not None and EventCount.objects.exists()
+        counted = sum(EventCount.objects.filter(initiative=None).values_list("count", flat=True))
+        assert counted == Event.objects.filter(occurred_at__date__lte=state.filled_until).count()
+
     def test_the_destination_is_isla_clara(self) -> None:
         destination = Destination.objects.get()
         assert destination.name == "Isla Clara"

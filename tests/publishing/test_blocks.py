@@ -37,7 +37,7 @@ def _content(contributor, *, state="pending", title="Lava", minutes_ago=0):
         contributor=contributor,
         kind="story",
         title=title,
-        body="A line\nanother",
+        body="A **line**\nanother",
         state=state,
         created_at=timezone.now() - dt.timedelta(minutes=minutes_ago),
         published_at=timezone.now() if state == "published" else None,
@@ -100,7 +100,7 @@ def test_one_queue_lists_every_kind_longest_waiting_first(persona_client, member
     assert '<blockquote class="text-preview">Any tips for the north?</blockquote>' in body
     assert '<blockquote class="text-preview">Newest: a comment</blockquote>' in body
     assert '<span class="badge">Post</span>' in body and '<span class="badge">Story</span>' in body
-    assert "A line<br>another" in body
+    assert '<blockquote class="text-preview">A line another</blockquote>' in body
     assert f'href="/console/moderation/post/{post.pk}/"' in body
     assert 'action="/console/moderation/comment/' in body
     assert "Published, reported 1 time" in body

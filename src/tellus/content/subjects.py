@@ -49,7 +49,8 @@ WATERMARK_WARNINGS = {
 
 
 def _first_lines(text: str, *, lines: int = 4, width: int = 160) -> list[str]:
-    """The first non-blank lines of a story or poem, shortened (escaped by the template)."""
+    """A poem's first non-blank lines, shortened (escaped by the template); a story's
+    preview is its rendered text instead (the ``body_excerpt`` filter), never Markdown."""
     found: list[str] = []
     for line in text.splitlines():
         line = line.strip()
@@ -90,11 +91,11 @@ def _warnings(item: ContentItem) -> list[tuple[str, list[str]]]:
 
 
 def preview_context(items: list[ContentItem]) -> dict[int, dict[str, Any]]:
-    """Excerpts, warnings and near-duplicates of a page of items (one query for the duplicates)."""
+    """Warnings and near-duplicates of a page of items (one query for the duplicates)."""
     duplicates = queries.items_by_id(pk for item in items for pk in duplicate_ids(item))
     return {
         item.pk: {
-            "preview_lines": [] if item.is_media else _first_lines(item.body),
+            "preview_lines": _first_lines(item.body) if item.kind == ContentItem.Kind.POEM else [],
             "warnings": _warnings(item),
             "duplicates": [duplicates[pk] for pk in duplicate_ids(item) if pk in duplicates],
         }

@@ -136,3 +136,9 @@ def excerpt(item: ContentItem) -> str:
     if item.kind == ContentItem.Kind.POEM:
         return _poem_lines(item.body)
     return ""
+
+
+@register.filter
+def body_excerpt(item: ContentItem) -> str:
+    """A story's own words as plain text, caption aside: what a moderator reads first."""
+    return _one_line(_story_text(item)) if item.kind == ContentItem.Kind.STORY else ""

@@ -123,6 +123,14 @@ class Command(BaseCommand):
             f"Scored the engagement value of {run.members:,} members in "
             f"{time.perf_counter() - began:.1f} s ({run.get_status_display().lower()})."
         )
+        # The console's charts read daily counts: fill them now, not on the first view.
+        from tellus.engagement.rollups import rollup_events
+
+        began = time.perf_counter()
+        rollup_events()
+        self.stdout.write(
+            f"Counted the engagement log by day in {time.perf_counter() - began:.1f} s."
+        )
 
     def _until(self, text: str | None) -> dt.date:
         today = dt.datetime.now(dt.UTC).date()
