@@ -138,3 +138,27 @@ def test_a_stale_page_costs_one_query_more_to_queue_the_run(persona_client):
         with mock.patch(QUEUE), assert_queries(8) as queries:
             client.get("/console/engagement/")
         assert queries.captured_queries[-1]["sql"].startswith("UPDATE")
+
+
+def test_the_initiatives_page_counts_each_initiatives_acts_from_the_roll_up_and_today(
+    persona_client,
+):
+    beaches = InitiativeFactory(name="Hidden beaches")
+    InitiativeFactory(name="Quiet one")
+    for days_ago in (1, 5, 40):
+        log(kinds.CONTENT_SUBMITTED, days_ago, times=2, initiative=beaches)
+    log(kinds.COMMENT_POSTED, 3)  # in no initiative
+    rollup_events()
+    log(kinds.CONTENT_SUBMITTED, 0, times=3, initiative=beaches)  # today, not rolled up yet
+    client = persona_client("marketer")
+    client.get("/console/initiatives/")
+    with assert_queries(6):
+        response = client.get("/console/initiatives/")
+    counts = {i.name: i.event_count for i in response.context["initiatives"]}
+    assert counts == {"Hidden beaches": 9, "Quiet one": 0}
+    # Before any roll-up, the log alone gives the same figures.
+    EventCount.objects.all().delete()
+    RollupState.objects.all().delete()
+    with assert_queries(6):
+        response = client.get("/console/initiatives/")
+    assert {i.name: i.event_count for i in response.context["initiatives"]} == counts

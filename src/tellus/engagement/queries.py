@@ -7,7 +7,8 @@ from typing import Any
 
 import polars as pl
 from django.core.cache import cache
-from django.db.models import Count, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,7 +40,26 @@ def public_initiatives() -> QuerySet[Initiative]:
 
 
 def initiatives_for_console() -> QuerySet[Initiative]:
-    return Initiative.objects.annotate(event_count=Count("events")).order_by("-created_at", "-pk")
+    """Initiatives, newest first, each with its number of acts: the roll-up's shares up to
+    the day it has counted, and the log itself after that (one query, two subqueries)."""
+    state = RollupState.objects.filter(name=EVENT_COUNTS).first()
+    filled = state.filled_until if state else None
+    counted = (
+        EventCount.objects.filter(initiative=OuterRef("pk"), day__lte=filled or dt.date.min)
+        .order_by()
+        .values("initiative")
+        .annotate(total=Sum("count"))
+        .values("total")
+    )
+    after = day_start(filled + dt.timedelta(days=1)) if filled else None
+    fresh = Event.objects.filter(initiative=OuterRef("pk"))
+    if after is not None:
+        fresh = fresh.filter(occurred_at__gte=after)
+    fresh_count = fresh.order_by().values("initiative").annotate(n=Count("pk")).values("n")
+    return Initiative.objects.annotate(
+        event_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+        + Coalesce(Subquery(fresh_count, output_field=IntegerField()), 0)
+    ).order_by("-created_at", "-pk")
 
 
 @dataclass(frozen=True)
