@@ -11,9 +11,11 @@ import pytest
 
 from tellus.content import queries as content_queries
 from tellus.content.models import CampaignPick, ContentItem, RightsRequest
+from tellus.ideas.queries import get_idea_for
 from tellus.people.services import consent_grant
 from tellus.publishing.queries import get_subject_for_moderator
 from tellus.publishing.subjects import kind_for_slug
+from tests.ideas.factories import make_idea
 from tests.personas import PERSONAS
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +110,61 @@ def test_subjects_in_any_state_reach_only_moderators(persona, items, name):
     assert kind is not None
     found = get_subject_for_moderator(persona(name), kind, items["pending"].pk)
     assert (found == items["pending"]) is (name in {"moderator", "admin"})
+
+
+# --- The idea board -----------------------------------------------------------
+
+
+@pytest.fixture
+def ideas(member):
+    public = make_idea(member, title="Public idea")
+    pending = make_idea(member, title="Pending idea", state="pending")
+    unconsented = make_idea(member, title="No consent", website=False)
+    merged = make_idea(member, title="Merged idea", status="merged", merged_into=public)
+    return {"public": public, "pending": pending, "unconsented": unconsented, "merged": merged}
+
+
+EVERYONE = set(PERSONAS)
+MEMBERS = EVERYONE - {"visitor"}
+RESPONDERS = {"marketer", "admin"}
+IDEA_EXPECTED = {
+    "view": {"public": EVERYONE, "pending": set(), "unconsented": set(), "merged": EVERYONE},
+    "share": {"public": EVERYONE, "pending": set(), "unconsented": set(), "merged": EVERYONE},
+    "report": {"public": EVERYONE, "pending": set(), "unconsented": set(), "merged": EVERYONE},
+    "endorse": {"public": MEMBERS, "pending": set(), "unconsented": set(), "merged": set()},
+    "read": {
+        "public": EVERYONE,
+        "pending": {"member"},
+        "unconsented": {"member"},
+        "merged": EVERYONE,
+    },
+    "respond": {
+        "public": RESPONDERS,
+        "pending": RESPONDERS,
+        "unconsented": RESPONDERS,
+        "merged": RESPONDERS,
+    },
+}
+
+
+@pytest.mark.parametrize("action", list(IDEA_EXPECTED))
+@pytest.mark.parametrize("name", PERSONAS)
+def test_ideas_by_persona_and_action(persona, ideas, action, name):
+    person = persona(name)
+    for label, idea in ideas.items():
+        found = get_idea_for(person, idea.pk, action=action)
+        allowed = name in IDEA_EXPECTED[action][label]
+        assert (found == idea) is allowed, (name, action, label)
+
+
+def test_an_unknown_idea_action_is_a_programming_error(ideas, member):
+    with pytest.raises(ValueError):
+        get_idea_for(member, ideas["public"].pk, action="delete")
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_ideas_in_any_state_reach_only_moderators(persona, ideas, name):
+    kind = kind_for_slug("idea")
+    assert kind is not None
+    found = get_subject_for_moderator(persona(name), kind, ideas["pending"].pk)
+    assert (found == ideas["pending"]) is (name in {"moderator", "admin"})

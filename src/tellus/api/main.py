@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from tellus.api.auth import api_throttles, member_auth
 from tellus.api.openapi import document_errors
 from tellus.content.api import router as content_router
+from tellus.ideas.api import router as ideas_router
 from tellus.people.api import router as people_router
 from tellus.people.api_auth import CsrfFailed, InvalidToken
 
@@ -35,6 +36,7 @@ api = NinjaAPI(
 )
 api.add_router("/v1/", people_router)
 api.add_router("/v1/", content_router)
+api.add_router("/v1/", ideas_router)
 document_errors(api)
 
 

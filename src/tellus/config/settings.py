@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "tellus.console",
     "tellus.publishing",
     "tellus.content",
+    "tellus.ideas",
     "tellus.api",
     "tellus.widgets",
     "tellus.site",

@@ -10,6 +10,7 @@ from tellus.core.media import serve_media
 urlpatterns = [
     path("", include("tellus.site.urls")),
     path("", include("tellus.content.urls")),
+    path("", include("tellus.ideas.urls")),
     path("", include("tellus.publishing.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("brand.css", core_views.brand_css, name="brand_css"),
