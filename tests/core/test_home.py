@@ -136,6 +136,13 @@ def test_each_initiative_card_leads_to_where_a_member_answers_it(client, member)
     assert "Beach photo" in gallery and "Other photo" not in gallery
 
 
+def test_an_idea_initiative_leads_to_the_idea_board(client):
+    InitiativeFactory(name="Greener island", slug="greener", contribution="idea")
+    card = section(client.get("/").content.decode(), "initiatives-title")
+    assert 'href="/ideas/new/"' in card and 'href="/ideas/"' in card
+    assert "/share/?initiative=greener" not in card
+
+
 @pytest.mark.parametrize("contribution", ["poll", "survey", "referral"])
 def test_a_card_that_asks_for_no_content_offers_no_upload(client, contribution):
     """A poll, a survey or a referral is not answered by sharing a photo."""
