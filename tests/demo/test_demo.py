@@ -407,7 +407,9 @@ class TestSeededDemo:
             for item in ContentItem.objects.filter(state=state):
                 assert item.moderation_note
                 assert decisions_of_subject(item).get(action=action).reason == item.moderation_note
-        decided = ModerationDecision.objects.values("subject_id")
+        decided = ModerationDecision.objects.filter(subject_type="content.contentitem").values(
+            "subject_id"
+        )
         assert ContentItem.objects.filter(state="pending").exclude(pk__in=decided).count() >= 2
         for item in ContentItem.objects.filter(state="hidden"):
             assert reports_of(item).filter(resolved_at=None).count() == 3

@@ -7,8 +7,9 @@ in, in bulk, with the loader chosen (see :mod:`.write.bulk`): ``auto`` picks
 PostgreSQL's sequences are moved past the primary keys given here afterwards.
 
 Visitors' content (photos through the media pipeline, stories, poems, their
-consents, moderation, reports and shares) is written before the event log,
-which names the items as its events' subjects.
+consents, moderation, reports and shares) and the idea board (ideas, their
+endorsements, answers and outcomes) are written before the event log, which
+names the items and ideas as its events' subjects.
 
 Everything is written in one transaction, the admin account last: a seeding
 cut short leaves nothing in the database (files already stored stay), and the
@@ -30,10 +31,12 @@ from tellus.content.models import ContentItem
 from tellus.demo import catalogue as cat
 from tellus.demo import plan
 from tellus.demo.plan.content import plan_content
+from tellus.demo.plan.ideas import plan_ideas
 from tellus.demo.plan.visitors import SEGMENTS
-from tellus.demo.write import content, visitors
+from tellus.demo.write import content, ideas, visitors
 from tellus.demo.write.bulk import BulkWriter, Output, move_sequences_past, next_id
 from tellus.engagement.models import Event, Initiative, Touchpoint, Trip
+from tellus.ideas.models import Endorsement, Idea
 from tellus.people.models import Consent, Person
 from tellus.publishing.models import Report, Share
 
@@ -115,6 +118,15 @@ def seed_demo(
             bar=bar,
             log=log,
         )
+        board = plan_ideas(world, size=size, seed=seed, first_id=next_id(Idea))
+        ideas.write_ideas(
+            board,
+            start=start,
+            base=person_ids,
+            moderator=staff["moderator"],
+            marketer=staff["marketer"],
+            writer=writer,
+        )
         visitors.write_events(
             world,
             start,
@@ -125,6 +137,7 @@ def seed_demo(
             writer,
             subject=planned.subject,
             keep=planned.keep,
+            idea_subject=board.subject,
         )
         content.write_missing_approvals(
             planned,
@@ -135,7 +148,7 @@ def seed_demo(
             touchpoints=touchpoints,
         )
         if connection.vendor == "postgresql":
-            move_sequences_past([ContentItem])
+            move_sequences_past([ContentItem, Idea, Endorsement])
         visitors.write_staff(password, admin=True)
     summary = Summary(
         destination=str(cat.DESTINATION["name"]),
@@ -167,5 +180,7 @@ def seed_demo(
         "pending": ContentItem.objects.filter(state=ContentItem.State.PENDING).count(),
         "reports": Report.objects.count(),
         "shares": Share.objects.count(),
+        "ideas": Idea.objects.count(),
+        "endorsements": Endorsement.objects.count(),
     }
     return summary

@@ -29,6 +29,7 @@ from tellus.demo.write import bulk
 from tellus.demo.write.bulk import BulkWriter
 from tellus.engagement.models import Event, Initiative, Touchpoint, Trip
 from tellus.engagement.services import initiative_save
+from tellus.ideas.models import Idea
 from tellus.people.models import Consent, ConsentPurpose, Person
 from tellus.people.roles import ADMIN, person_set_roles
 
@@ -204,23 +205,32 @@ def write_events(
     writer: BulkWriter,
     subject: np.ndarray,
     keep: np.ndarray,
+    idea_subject: np.ndarray | None = None,
 ) -> None:
-    """The simulated log, each event with its subject (a trip or a content item)."""
+    """The simulated log, each event with its subject (a trip, a content item or an idea)."""
     events = world.events
     kinds = list(EVENT_KINDS)
     stages = [*cat.STAGES, ""]  # -1 (no stage) picks the last
     trip_label = Trip._meta.label_lower
     item_label = ContentItem._meta.label_lower
+    idea_label = Idea._meta.label_lower
     kept = np.flatnonzero(keep)
 
     def rows(begin: int, end: int) -> dict[str, Any]:
         part = kept[begin:end]
         trip = events.trip[part]
         item = subject[part]
-        subject_type = np.where(trip >= 0, trip_label, np.where(item >= 0, item_label, ""))
+        idea = idea_subject[part] if idea_subject is not None else np.full(part.size, -1)
+        subject_type = np.where(
+            trip >= 0,
+            trip_label,
+            np.where(item >= 0, item_label, np.where(idea >= 0, idea_label, "")),
+        )
         subject_id = bulk.ids(first_trip, trip)
         for i in np.flatnonzero(item >= 0).tolist():
             subject_id[i] = int(item[i])
+        for i in np.flatnonzero(idea >= 0).tolist():
+            subject_id[i] = int(idea[i])
         return {
             "kind": [kinds[i] for i in events.kind[part].tolist()],
             "occurred_at": bulk.at(start, events.seconds[part]),
