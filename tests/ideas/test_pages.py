@@ -202,3 +202,17 @@ def test_possible_duplicates_are_suggested_while_typing(client):
     assert hostile.status_code == 200 and "<script>" not in hostile.content.decode()
     with assert_queries(1):
         client.get("/ideas/similar/?title=kayak+caves+tour+night+harbour")
+
+
+def test_an_idea_page_costs_the_same_whatever_its_endorsements_and_photos(client, member):
+    idea = make_idea(member)
+    client.force_login(member)
+    client.get(f"/ideas/{idea.pk}/")
+    with assert_queries(7):
+        client.get(f"/ideas/{idea.pk}/")
+    for person in PersonFactory.create_batch(5):
+        Endorsement.objects.create(idea=idea, member=person)
+    idea.photos.add(*[ContentItemFactory(contributor=member) for _n in range(3)])
+    with assert_queries(7):
+        body = client.get(f"/ideas/{idea.pk}/").content.decode()
+    assert "5 members endorse this idea." in body and body.count("a-320.webp") == 3

@@ -7,6 +7,7 @@ class IdeasConfig(AppConfig):
     verbose_name = _("Idea board")
 
     def ready(self) -> None:
+        from tellus.ideas import personal_data  # noqa: F401 (registers archive parts)
         from tellus.ideas.subjects import register_ideas
         from tellus.people.roles import ADMIN, MARKETER, MODERATOR, grant_to_role
 

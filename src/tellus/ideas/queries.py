@@ -231,8 +231,7 @@ def idea_for_staff(idea_id: int) -> Idea | None:
 
 def merge_targets(idea: Idea) -> list[Idea]:
     """Ideas a duplicate may be merged into: the most similar public ones, then any other."""
-    similar = similar_ideas(idea.title, limit=10, exclude_id=idea.pk)
-    return similar
+    return similar_ideas(idea.title, limit=10, exclude_id=idea.pk)
 
 
 def items_for_moderation(ids: Iterable[int]) -> QuerySet[Idea]:
