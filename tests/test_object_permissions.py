@@ -13,6 +13,9 @@ from tellus.content import queries as content_queries
 from tellus.content.models import CampaignPick, ContentItem, RightsRequest
 from tellus.ideas.queries import get_idea_for
 from tellus.people.services import consent_grant
+from tellus.publishing.comments.models import Comment
+from tellus.publishing.comments.queries import get_comment_for, get_subject_for
+from tellus.publishing.comments.services import comment_post
 from tellus.publishing.queries import get_subject_for_moderator
 from tellus.publishing.subjects import kind_for_slug
 from tests.ideas.factories import make_idea
@@ -168,3 +171,59 @@ def test_ideas_in_any_state_reach_only_moderators(persona, ideas, name):
     assert kind is not None
     found = get_subject_for_moderator(persona(name), kind, ideas["pending"].pk)
     assert (found == ideas["pending"]) is (name in {"moderator", "admin"})
+
+
+# --- Comments and the subjects they are about --------------------------------
+
+
+@pytest.fixture
+def comments(member, other_member, items, settings):
+    settings.TELLUS_COMMENTS_TRUSTED_AFTER = 0
+    public = comment_post(author=member, subject=items["public"], body="Public comment")
+    pending = comment_post(author=member, subject=items["public"], body="Waiting comment")
+    Comment.objects.filter(pk=pending.pk).update(state="pending")
+    on_hidden = comment_post(author=member, subject=items["public"], body="On a hidden item")
+    hidden_item = ContentItem.objects.create(
+        contributor=other_member, kind="poem", title="Later hidden", body="x", state="published"
+    )
+    consent_grant(person=other_member, purpose="website", subject=hidden_item)
+    Comment.objects.filter(pk=on_hidden.pk).update(
+        subject_id=hidden_item.pk, subject_type="content.contentitem"
+    )
+    ContentItem.objects.filter(pk=hidden_item.pk).update(state="hidden")
+    return {"public": public, "pending": pending, "on_hidden": on_hidden}
+
+
+# The member wrote all three comments.
+COMMENT_EXPECTED = {
+    "view": {"public": EVERYONE, "pending": set(), "on_hidden": set()},
+    "report": {"public": EVERYONE, "pending": set(), "on_hidden": set()},
+    "react": {"public": EVERYONE, "pending": set(), "on_hidden": set()},
+    "edit": {"public": {"member"}, "pending": {"member"}, "on_hidden": {"member"}},
+    "delete": {"public": {"member"}, "pending": {"member"}, "on_hidden": {"member"}},
+}
+
+
+@pytest.mark.parametrize("action", list(COMMENT_EXPECTED))
+@pytest.mark.parametrize("name", PERSONAS)
+def test_comments_by_persona_and_action(persona, comments, action, name):
+    for label, comment in comments.items():
+        found = get_comment_for(persona(name), comment.pk, action=action)
+        assert (found == comment) is (name in COMMENT_EXPECTED[action][label]), (action, label)
+
+
+@pytest.mark.parametrize("action", ["view", "comment", "react"])
+@pytest.mark.parametrize("name", PERSONAS)
+def test_subjects_to_comment_on_are_public_ones_for_everyone(persona, items, action, name):
+    for label, item in items.items():
+        found = get_subject_for(persona(name), "content", item.pk, action=action)
+        assert (found == item) is (label == "public"), (action, label)
+    assert get_subject_for(persona(name), "no-such-kind", items["public"].pk) is None
+
+
+def test_a_comment_takes_reactions_but_not_comments(member, comments):
+    pk = comments["public"].pk
+    assert get_subject_for(member, "comment", pk, action="react") == comments["public"]
+    assert get_subject_for(member, "comment", pk, action="comment") is None
+    with pytest.raises(ValueError):
+        get_subject_for(member, "comment", pk, action="delete")

@@ -93,7 +93,7 @@ def test_one_queue_lists_every_kind_longest_waiting_first(persona_client, member
         "Newest: a comment",
         "Reported post",
     ]
-    assert [e.kind.slug for e in entries] == ["post", "content", "comment", "post"]
+    assert [e.kind.slug for e in entries] == ["post", "content", "reply", "post"]
     body = response.content.decode()
     assert "4 items to review" in body
     # Each kind previews itself; every kind gets the same decisions and links.
@@ -102,7 +102,7 @@ def test_one_queue_lists_every_kind_longest_waiting_first(persona_client, member
     assert '<span class="badge">Post</span>' in body and '<span class="badge">Story</span>' in body
     assert '<blockquote class="text-preview">A line another</blockquote>' in body
     assert f'href="/console/moderation/post/{post.pk}/"' in body
-    assert 'action="/console/moderation/comment/' in body
+    assert 'action="/console/moderation/reply/' in body
     assert "Published, reported 1 time" in body
 
 
@@ -132,10 +132,10 @@ def test_the_queue_with_three_kinds_costs_the_same_whatever_its_length(persona_c
     with assert_queries(11):
         response = client.get("/console/moderation/?page=1")
     assert len(response.context["entries"]) == 20
-    assert {e.kind.slug for e in response.context["entries"]} == {"post", "comment", "content"}
+    assert {e.kind.slug for e in response.context["entries"]} == {"post", "reply", "content"}
     with assert_queries(11):
         response = client.get("/console/moderation/?page=2")
-    assert {e.kind.slug for e in response.context["entries"]} == {"post", "comment", "content"}
+    assert {e.kind.slug for e in response.context["entries"]} == {"post", "reply", "content"}
 
 
 def test_a_decision_on_a_post_goes_through_the_same_endpoint_and_audit_log(
@@ -167,7 +167,7 @@ def test_a_decision_on_a_post_goes_through_the_same_endpoint_and_audit_log(
     assert "Audit log" in page and "Off topic" in page
     # A kind nobody registered, or an id of another kind, is not found.
     assert client.get(f"/console/moderation/idea/{post.pk}/").status_code == 404
-    assert client.get("/console/moderation/comment/999999/").status_code == 404
+    assert client.get("/console/moderation/reply/999999/").status_code == 404
 
 
 def test_old_addresses_of_the_queue_lead_to_the_content_item(persona_client, member):

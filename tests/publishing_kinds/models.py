@@ -49,7 +49,7 @@ POST = SubjectKind(
 )
 COMMENT = SubjectKind(
     model=Comment,
-    slug="comment",
+    slug="reply",
     preview_template="publishing_kinds/_preview.html",
     public_url=lambda pk: f"/comments/{pk}/",
     load=_load_comments,

@@ -15,6 +15,7 @@ from tellus.content.api import router as content_router
 from tellus.ideas.api import router as ideas_router
 from tellus.people.api import router as people_router
 from tellus.people.api_auth import CsrfFailed, InvalidToken
+from tellus.publishing.api import router as publishing_router
 
 api = NinjaAPI(
     title="Tellus API",
@@ -36,6 +37,7 @@ api = NinjaAPI(
 )
 api.add_router("/v1/", people_router)
 api.add_router("/v1/", content_router)
+api.add_router("/v1/", publishing_router)
 api.add_router("/v1/", ideas_router)
 document_errors(api)
 

@@ -29,6 +29,7 @@ from tellus.core.visitors import is_probably_bot
 from tellus.engagement.models import Initiative
 from tellus.people.http import MemberRequest
 from tellus.people.models import Person
+from tellus.publishing.comments.views import discussion
 from tellus.publishing.forms import ReportForm
 from tellus.publishing.models import Share
 from tellus.publishing.views import report_page, share_page
@@ -94,6 +95,7 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
             "report_form": ReportForm(),
             "channels": Share.Channel.choices,
             "absolute_url": f"{settings.SITE_URL}{reverse('content:item', args=[item.pk])}",
+            **discussion(request, item),
         },
     )
 

@@ -9,6 +9,10 @@ class PublishingConfig(AppConfig):
     def ready(self) -> None:
         from tellus.people.roles import ADMIN, MODERATOR, grant_to_role
         from tellus.publishing import personal_data  # noqa: F401 (registers archive parts)
+        from tellus.publishing.comments import personal_data as comment_data  # noqa: F401
+        from tellus.publishing.comments.subjects import register_comments
+
+        register_comments()
 
         grant_to_role(MODERATOR, "publishing.moderate")
         grant_to_role(ADMIN, "publishing.moderate")

@@ -149,3 +149,18 @@ class Share(AboutSubject):
 
     def __str__(self) -> str:
         return self.code
+
+
+# Comments and reactions live in their own module; imported here to belong to this app.
+from tellus.publishing.comments.models import Comment, Reaction  # noqa: E402
+
+__all__ = [
+    "AboutSubject",
+    "Comment",
+    "ModerationDecision",
+    "Publishable",
+    "Reaction",
+    "Report",
+    "Share",
+    "State",
+]
