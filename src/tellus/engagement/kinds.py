@@ -20,6 +20,9 @@ POLL_VOTED = "poll.voted"
 IDEA_SUBMITTED = "idea.submitted"
 IDEA_ENDORSED = "idea.endorsed"
 IDEA_ADOPTED = "idea.adopted"
+# An endorser's credit when the idea they backed is adopted: its own kind, so that
+# counts of adopted ideas and their knowledge value stay the contributor's alone.
+IDEA_ADOPTION_CREDITED = "idea.adoption_credited"
 SUGGESTION_MADE = "suggestion.made"
 COMMENT_POSTED = "comment.posted"
 TOPIC_POSTED = "topic.posted"
@@ -47,6 +50,7 @@ LABELS = {
     IDEA_SUBMITTED: _("Idea submitted"),
     IDEA_ENDORSED: _("Idea supported"),
     IDEA_ADOPTED: _("Idea adopted"),
+    IDEA_ADOPTION_CREDITED: _("Endorsed idea adopted"),
     SUGGESTION_MADE: _("Suggestion made"),
     COMMENT_POSTED: _("Comment posted"),
     TOPIC_POSTED: _("Topic posted"),

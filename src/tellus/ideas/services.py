@@ -139,8 +139,8 @@ def idea_withdraw_endorsement(*, idea: Idea, member: Person) -> bool:
 
 
 def _credit_adoption(idea: Idea) -> None:
-    """The contributor's adopted idea, and a credit to each endorser (value 0: the idea's
-    knowledge value is counted once, on the contributor's event)."""
+    """The contributor's adopted idea, and a credit to each endorser (a kind of its own,
+    value 0: the idea's knowledge value is counted once, on the contributor's event)."""
     record_event(
         kind=kinds.IDEA_ADOPTED,
         member=idea.contributor,
@@ -151,7 +151,7 @@ def _credit_adoption(idea: Idea) -> None:
     endorsers = Person.objects.filter(idea_endorsements__idea=idea).order_by("pk")
     for endorser in endorsers:
         record_event(
-            kind=kinds.IDEA_ADOPTED,
+            kind=kinds.IDEA_ADOPTION_CREDITED,
             member=endorser,
             subject=idea,
             attributed_to=idea.contributor,
