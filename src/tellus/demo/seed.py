@@ -33,7 +33,7 @@ from tellus.demo import plan
 from tellus.demo.plan.content import plan_content
 from tellus.demo.plan.ideas import plan_ideas
 from tellus.demo.plan.visitors import SEGMENTS
-from tellus.demo.write import content, ideas, visitors
+from tellus.demo.write import comments, content, ideas, visitors
 from tellus.demo.write.bulk import BulkWriter, Output, move_sequences_past, next_id
 from tellus.engagement.models import Event, Initiative, Touchpoint, Trip
 from tellus.ideas.models import Endorsement, Idea
@@ -147,6 +147,7 @@ def seed_demo(
             initiatives=initiatives,
             touchpoints=touchpoints,
         )
+        comments.write_comments(seed=seed)
         if connection.vendor == "postgresql":
             move_sequences_past([ContentItem, Idea, Endorsement])
         visitors.write_staff(password, admin=True)
