@@ -398,3 +398,21 @@ def test_the_archive_holds_the_members_comments(member, item, trusted):
     published_comment(member, item, "In my archive")
     archive = person_export(person=member)
     assert archive["comments"][0]["body"] == "In my archive"
+
+
+def test_asked_to_edit_the_author_may_edit_later_and_it_goes_back_to_the_queue(
+    member_client, member, item, moderator, trusted
+):
+    from tellus.publishing.services import moderation_decide
+
+    comment = published_comment(member, item, "Call 555 0100 for cheap rides")
+    moderation_decide(
+        subject=comment, moderator=moderator, action="ask_edit", reason="No phone numbers."
+    )
+    Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - dt.timedelta(days=2))
+    page = member_client.get(f"/content/{item.pk}/").content.decode()
+    assert "A moderator asked you to edit it (only you see it): No phone numbers." in page
+    response = member_client.post(f"/comments/{comment.pk}/edit/", {"body": "Taxis wait here."})
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.state == State.PENDING and comment.body == "Taxis wait here."

@@ -161,11 +161,14 @@ def comment_post(
 
 
 def comment_can_edit(comment: Comment, person: Any) -> bool:
-    """Whether ``person`` may still edit the comment: its author, within the edit window."""
+    """Whether ``person`` may still edit the comment: its author, within the edit window,
+    or at any time when a moderator asked for an edit."""
+    if person is None or getattr(person, "pk", None) != comment.contributor_id:
+        return False
+    if comment.state == State.NEEDS_EDIT:
+        return True
     return (
-        person is not None
-        and getattr(person, "pk", None) == comment.contributor_id
-        and comment.state in {State.PUBLISHED, State.PENDING, State.NEEDS_EDIT}
+        comment.state in {State.PUBLISHED, State.PENDING}
         and timezone.now() - comment.created_at <= rules.edit_window()
     )
 
@@ -189,7 +192,10 @@ def comment_edit(*, comment: Comment, author: Person | None, body: str) -> Comme
         comment.body = text
         comment.edited_at = timezone.now()
         fields = ["body", "edited_at", "updated_at"]
-        if comment.state == State.PUBLISHED and _first_state(author, text) == State.PENDING:
+        if comment.state == State.NEEDS_EDIT:
+            comment.state = State.PENDING  # edited as asked: back to the moderator
+            fields.append("state")
+        elif comment.state == State.PUBLISHED and _first_state(author, text) == State.PENDING:
             comment.state = State.PENDING  # a new link from a new member waits again
             fields.append("state")
         comment.save(update_fields=fields)
