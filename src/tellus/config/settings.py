@@ -322,6 +322,12 @@ TELLUS_MEDIA_MAX_PIXELS = env_int("TELLUS_MEDIA_MAX_PIXELS", 60_000_000)
 TELLUS_MEDIA_MAX_VIDEO_SECONDS = env_int("TELLUS_MEDIA_MAX_VIDEO_SECONDS", 180)
 # Reports from this many different people hide an item until a moderator looks.
 TELLUS_REPORTS_TO_HIDE = env_int("TELLUS_REPORTS_TO_HIDE", 3)
+# Comments (publishing/comments/rules.py): the flood rule, the edit window, and how
+# many published comments make a member's next ones appear at once.
+TELLUS_COMMENTS_PER_MINUTE = env_int("TELLUS_COMMENTS_PER_MINUTE", 5)
+TELLUS_COMMENT_EDIT_MINUTES = env_int("TELLUS_COMMENT_EDIT_MINUTES", 15)
+TELLUS_COMMENTS_TRUSTED_AFTER = env_int("TELLUS_COMMENTS_TRUSTED_AFTER", 1)
+TELLUS_COMMENT_LINKS_TRUSTED_AFTER = env_int("TELLUS_COMMENT_LINKS_TRUSTED_AFTER", 3)
 # The media origin: set MEDIA_URL to a separate domain in production (see README).
 
 # --- Email -----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The comment service's limits and trust rules, in one place (each can be set in settings)."""
+"""The comment service's limits and trust rules, in one place (settings, from the environment)."""
 
 from __future__ import annotations
 
