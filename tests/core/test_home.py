@@ -139,7 +139,7 @@ def test_each_initiative_card_leads_to_where_a_member_answers_it(client, member)
 def test_an_idea_initiative_leads_to_the_idea_board(client):
     InitiativeFactory(name="Greener island", slug="greener", contribution="idea")
     card = section(client.get("/").content.decode(), "initiatives-title")
-    assert 'href="/ideas/new/"' in card and 'href="/ideas/"' in card
+    assert 'href="/ideas/new/?initiative=greener"' in card and 'href="/ideas/"' in card
     assert "/share/?initiative=greener" not in card
 
 

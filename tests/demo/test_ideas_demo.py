@@ -51,6 +51,7 @@ class TestSeededIdeaBoard:
             )
             assert submitted.member_id == idea.contributor_id
             assert submitted.occurred_at == idea.created_at
+            assert submitted.initiative_id == idea.initiative_id
         endorsements = list(Endorsement.objects.all())
         assert endorsements
         events = {
@@ -69,6 +70,7 @@ class TestSeededIdeaBoard:
             )
         )
         assert adopted and credited == adopted
+        assert Idea.objects.filter(initiative__slug="greener-island").exists()
 
     def test_the_board_and_an_idea_page_show_the_seeded_ideas(self) -> None:
         public = list(board(BoardFilters(order="endorsed")))

@@ -126,6 +126,8 @@ def seed_demo(
             moderator=staff["moderator"],
             marketer=staff["marketer"],
             writer=writer,
+            initiatives=initiatives,
+            answered=world.events.initiative,
         )
         visitors.write_events(
             world,

@@ -50,6 +50,9 @@ class IdeaIn(Schema):
     title: str = Field(..., min_length=1, max_length=160)
     description: str = Field(..., min_length=1, max_length=5000)
     place: str = Field("", max_length=80, description="A named place's slug.")
+    initiative: str = Field(
+        "", max_length=80, description="The slug of a running initiative that asks for ideas."
+    )
     season: SeasonName = "all_year"
     audience: AudienceName = "everyone"
     photos: list[int] = Field(
@@ -57,7 +60,7 @@ class IdeaIn(Schema):
     )
     website: bool = Field(True, description="Allow the idea on the website (else staff only).")
 
-    @field_validator("title", "description", "place")
+    @field_validator("title", "description", "place", "initiative")
     @classmethod
     def no_control_characters(cls, value: str) -> str:
         return _text(value)
@@ -185,6 +188,18 @@ def create_idea(request: HttpRequest, data: IdeaIn) -> Any:
             return Status(
                 400, ErrorOut(detail=f"Unknown place {data.place!r}.", field="place", code="place")
             )
+    initiative = None
+    if data.initiative:
+        initiative = queries.idea_initiatives().filter(slug=data.initiative).first()
+        if initiative is None:
+            return Status(
+                400,
+                ErrorOut(
+                    detail=f"Unknown or closed initiative {data.initiative!r}.",
+                    field="initiative",
+                    code="initiative",
+                ),
+            )
     try:
         idea = idea_propose(
             contributor=person,
@@ -192,6 +207,7 @@ def create_idea(request: HttpRequest, data: IdeaIn) -> Any:
                 title=data.title.strip(),
                 description=data.description.strip(),
                 place=place,
+                initiative=initiative,
                 season=data.season,
                 audience=data.audience,
                 photo_ids=tuple(data.photos),

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tellus.core.validators import no_control_characters
+from tellus.engagement.models import Initiative
 from tellus.ideas import queries
 from tellus.ideas.models import Idea, Status
 from tellus.ideas.services import ANSWER_STATUSES, IdeaDetails
@@ -41,6 +42,13 @@ class IdeaForm(forms.Form):
     audience = forms.ChoiceField(
         label=_("Who it is for"), choices=Idea.Audience.choices, initial=Idea.Audience.EVERYONE
     )
+    initiative = forms.ModelChoiceField(
+        label=_("Initiative it answers"),
+        queryset=Initiative.objects.none(),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("None"),
+    )
     photos = forms.TypedMultipleChoiceField(
         label=_("Your photos that show it (optional)"),
         coerce=int,
@@ -63,6 +71,11 @@ class IdeaForm(forms.Form):
         if not self.fields["photos"].choices:  # type: ignore[attr-defined]
             del self.fields["photos"]
         self.fields["place"].queryset = queries.places()  # type: ignore[attr-defined]
+        initiatives = queries.idea_initiatives()
+        if initiatives.exists():
+            self.fields["initiative"].queryset = initiatives  # type: ignore[attr-defined]
+        else:
+            del self.fields["initiative"]
 
     def details(self) -> IdeaDetails:
         data = self.cleaned_data
@@ -73,6 +86,7 @@ class IdeaForm(forms.Form):
             season=data["season"],
             audience=data["audience"],
             photo_ids=tuple(data.get("photos") or ()),
+            initiative=data.get("initiative"),
         )
 
 

@@ -18,6 +18,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tellus.engagement.models import Initiative
 from tellus.publishing.models import Publishable, State
 
 
@@ -77,6 +78,14 @@ class Idea(Publishable):
     )
     season = models.CharField(
         _("season"), max_length=10, choices=Season.choices, default=Season.ALL_YEAR
+    )
+    initiative = models.ForeignKey(
+        Initiative,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ideas",
+        verbose_name=_("initiative"),
     )
     audience = models.CharField(
         _("who it is for"), max_length=12, choices=Audience.choices, default=Audience.EVERYONE

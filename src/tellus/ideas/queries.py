@@ -24,6 +24,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Case, Count, Model, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from tellus.engagement.models import Initiative
 from tellus.ideas.models import Endorsement, Idea, Status
 from tellus.people.models import Person
 from tellus.publishing.models import State
@@ -275,3 +276,10 @@ def get_idea_for(
         if own is not None:
             return own
     return idea_page(idea_id)
+
+
+def idea_initiatives() -> QuerySet[Initiative]:
+    """The running initiatives an idea may answer: those that ask for ideas."""
+    return Initiative.objects.filter(
+        is_active=True, contribution=Initiative.Contribution.IDEA
+    ).order_by("name")

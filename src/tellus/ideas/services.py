@@ -51,6 +51,7 @@ class IdeaDetails:
     season: str = Idea.Season.ALL_YEAR
     audience: str = Idea.Audience.EVERYONE
     photo_ids: tuple[int, ...] = ()
+    initiative: Any = None
 
 
 def _own_photos(member: Person, ids: Iterable[int]) -> list[Any]:
@@ -90,6 +91,7 @@ def idea_propose(
             place=details.place,
             season=details.season,
             audience=details.audience,
+            initiative=details.initiative,
         )
         if photos:
             idea.photos.set(photos)
@@ -98,6 +100,7 @@ def idea_propose(
             kind=kinds.IDEA_SUBMITTED,
             member=contributor,
             subject=idea,
+            initiative=idea.initiative,
             channel=channel,
             journey_stage=JourneyStage.ADVOCACY,
             idempotency_key=f"idea:{idea.pk}:submitted",
@@ -125,6 +128,7 @@ def idea_endorse(*, idea: Idea, member: Person, channel: str = "web") -> tuple[E
             kind=kinds.IDEA_ENDORSED,
             member=member,
             subject=idea,
+            initiative=idea.initiative,
             channel=channel,
             journey_stage=JourneyStage.ADVOCACY,
             idempotency_key=f"idea:{idea.pk}:endorsed:{member.pk}",
@@ -145,6 +149,7 @@ def _credit_adoption(idea: Idea) -> None:
         kind=kinds.IDEA_ADOPTED,
         member=idea.contributor,
         subject=idea,
+        initiative=idea.initiative,
         journey_stage=JourneyStage.ADVOCACY,
         idempotency_key=f"idea:{idea.pk}:adopted",
     )
@@ -154,6 +159,7 @@ def _credit_adoption(idea: Idea) -> None:
             kind=kinds.IDEA_ADOPTION_CREDITED,
             member=endorser,
             subject=idea,
+            initiative=idea.initiative,
             attributed_to=idea.contributor,
             journey_stage=JourneyStage.ADVOCACY,
             value=Decimal(0),

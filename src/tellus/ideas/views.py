@@ -107,7 +107,11 @@ def idea_detail(request: HttpRequest, idea_id: int) -> HttpResponse:
 @login_required
 @limit_writes
 def propose(request: MemberRequest) -> HttpResponse:
-    form = IdeaForm(request.POST or None, member=request.user)
+    form = IdeaForm(
+        request.POST or None,
+        member=request.user,
+        initial={"initiative": request.GET.get("initiative", "")[:80]},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             idea = idea_propose(

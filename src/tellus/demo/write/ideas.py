@@ -16,6 +16,7 @@ import numpy as np
 
 from tellus.content.models import Place
 from tellus.demo import catalogue as cat
+from tellus.demo.plan.content import Array
 from tellus.demo.plan.ideas import IdeaPlan, PlannedIdea
 from tellus.demo.write.bulk import BulkWriter, after, at
 from tellus.ideas.models import Endorsement, Idea
@@ -35,14 +36,24 @@ def write_ideas(
     moderator: Person,
     marketer: Person,
     writer: BulkWriter,
+    initiatives: list[int] | None = None,
+    answered: Array | None = None,
 ) -> None:
-    """Every planned idea with its consent, moderation decision, staff answer and endorsements."""
+    """Every planned idea with its consent, moderation decision, staff answer and endorsements.
+
+    ``answered`` is the initiative each simulated act answers (an index into
+    ``initiatives``, -1 for none): an idea answers its submission's initiative.
+    """
 
     def person(index: int) -> int:
         return base + index
 
     slugs = {p.slug: p.pk for p in Place.objects.filter(slug__in=[s.slug for s in cat.PLACES])}
     ideas = [_idea(i, start, person, slugs, marketer) for i in plan.ideas]
+    if initiatives is not None and answered is not None:
+        for row, planned in zip(ideas, plan.ideas, strict=True):
+            position = int(answered[planned.act])
+            row.initiative_id = initiatives[position] if position >= 0 else None
     Idea.objects.bulk_create(ideas, batch_size=500)
     _write_consents(plan.ideas, start, person, writer)
     _write_decisions(plan.ideas, start, moderator, writer)
