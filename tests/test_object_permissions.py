@@ -227,3 +227,55 @@ def test_a_comment_takes_reactions_but_not_comments(member, comments):
     assert get_subject_for(member, "comment", pk, action="comment") is None
     with pytest.raises(ValueError):
         get_subject_for(member, "comment", pk, action="delete")
+
+
+# --- Conversations with the destination -------------------------------------------
+
+
+@pytest.fixture
+def conversations(member, other_member):
+    from tests.community.conversation_factories import ask
+
+    return {
+        "own": ask(member, subject="Mine"),
+        "others": ask(other_member, subject="Another's"),
+        "visitors": ask(None, email="walk-in@example.net", subject="A visitor's"),
+    }
+
+
+CONVERSATION_ACCESS = {
+    # action: persona -> which conversations it may have
+    "read": {"member": {"own"}, "other_member": {"others"}},
+    "reply": {"member": {"own"}, "other_member": {"others"}},
+    "answer": {name: {"own", "others", "visitors"} for name in ("moderator", "marketer", "admin")},
+}
+
+
+@pytest.mark.parametrize("action", sorted(CONVERSATION_ACCESS))
+@pytest.mark.parametrize("name", PERSONAS)
+def test_conversations_by_persona_and_action(persona, conversations, action, name):
+    from tellus.community.conversations.queries import get_conversation_for
+
+    person = persona(name)
+    allowed = CONVERSATION_ACCESS[action].get(name, set())
+    for label, conversation in conversations.items():
+        found = get_conversation_for(person, conversation.pk, action=action)
+        assert (found == conversation) is (label in allowed), (name, action, label)
+
+
+def test_a_visitors_conversation_is_reached_only_with_its_own_token(conversations):
+    from tellus.community.conversations import tokens
+    from tellus.community.conversations.queries import get_conversation_by_token
+
+    visitors, own = conversations["visitors"], conversations["own"]
+    good = tokens.make_token(visitors.pk, visitors.access_key)
+    assert get_conversation_by_token(good).conversation == visitors
+    assert get_conversation_by_token(tokens.make_token(own.pk, own.access_key)).conversation is None
+    assert get_conversation_by_token(tokens.make_token(visitors.pk, "x")).conversation is None
+
+
+def test_an_unknown_conversation_action_is_a_programming_error(conversations, member):
+    from tellus.community.conversations.queries import get_conversation_for
+
+    with pytest.raises(ValueError):
+        get_conversation_for(member, conversations["own"].pk, action="delete")

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "tellus.publishing",
     "tellus.content",
     "tellus.ideas",
+    "tellus.community.conversations",
     "tellus.api",
     "tellus.widgets",
     "tellus.site",

@@ -30,6 +30,10 @@ CONTEST_ENTERED = "contest.entered"
 CONTEST_VOTED = "contest.voted"
 REACTION_ADDED = "reaction.added"
 CONSENT_CHANGED = "consent.changed"
+CONVERSATION_STARTED = "conversation.started"
+# The destination answering a question: a service touchpoint, recorded on the asker.
+STAFF_ANSWERED = "conversation.staff_answered"
+ANSWER_ACCEPTED = "conversation.answer_accepted"
 
 ALL = frozenset(
     value for name, value in dict(globals()).items() if name.isupper() and isinstance(value, str)
@@ -58,6 +62,9 @@ LABELS = {
     CONTEST_VOTED: _("Contest vote"),
     REACTION_ADDED: _("Reaction"),
     CONSENT_CHANGED: _("Consent changed"),
+    CONVERSATION_STARTED: _("Question asked"),
+    STAFF_ANSWERED: _("Answered by the destination"),
+    ANSWER_ACCEPTED: _("Answer accepted"),
 }
 
 

@@ -1,0 +1,1 @@
+"""The community hub: discussions, blogs, polls and direct dialogue with the destination."""
