@@ -35,6 +35,7 @@ from tellus.demo.plan.ideas import plan_ideas
 from tellus.demo.plan.visitors import SEGMENTS
 from tellus.demo.write import comments, content, ideas, visitors
 from tellus.demo.write.bulk import BulkWriter, Output, move_sequences_past, next_id
+from tellus.demo.write.conversations import write_conversations
 from tellus.engagement.models import Event, Initiative, Touchpoint, Trip
 from tellus.ideas.models import Endorsement, Idea
 from tellus.people.models import Consent, Person
@@ -150,6 +151,7 @@ def seed_demo(
             touchpoints=touchpoints,
         )
         comments.write_comments(seed=seed)
+        write_conversations(seed=seed, staff=staff)
         if connection.vendor == "postgresql":
             move_sequences_past([ContentItem, Idea, Endorsement])
         visitors.write_staff(password, admin=True)
