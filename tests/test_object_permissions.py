@@ -7,8 +7,11 @@ functions; this is where who may have what is pinned down.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from tellus.community.polls.queries import get_poll_for
 from tellus.content import queries as content_queries
 from tellus.content.models import CampaignPick, ContentItem, RightsRequest
 from tellus.ideas.queries import get_idea_for
@@ -18,6 +21,7 @@ from tellus.publishing.comments.queries import get_comment_for, get_subject_for
 from tellus.publishing.comments.services import comment_post
 from tellus.publishing.queries import get_subject_for_moderator
 from tellus.publishing.subjects import kind_for_slug
+from tests.community.poll_factories import closed_poll, make_poll
 from tests.ideas.factories import make_idea
 from tests.personas import PERSONAS
 
@@ -227,6 +231,44 @@ def test_a_comment_takes_reactions_but_not_comments(member, comments):
     assert get_subject_for(member, "comment", pk, action="comment") is None
     with pytest.raises(ValueError):
         get_subject_for(member, "comment", pk, action="delete")
+
+
+# --- Polls --------------------------------------------------------------------
+
+
+@pytest.fixture
+def polls(db):
+    return {
+        "open": make_poll(),
+        "closed": closed_poll(),
+        "hidden": make_poll(state="hidden"),
+        "future": make_poll(opened_ago=dt.timedelta(days=-1)),
+    }
+
+
+MANAGERS = {"marketer", "admin"}
+ALL_POLLS = {"open": MANAGERS, "closed": MANAGERS, "hidden": MANAGERS, "future": MANAGERS}
+POLL_EXPECTED = {
+    "view": {"open": EVERYONE, "closed": EVERYONE, "hidden": set(), "future": set()},
+    "share": {"open": EVERYONE, "closed": EVERYONE, "hidden": set(), "future": set()},
+    "report": {"open": EVERYONE, "closed": EVERYONE, "hidden": set(), "future": set()},
+    # A closed poll is still found for a vote: the service refuses it with its reason.
+    "vote": {"open": MEMBERS, "closed": MEMBERS, "hidden": set(), "future": set()},
+    "manage": ALL_POLLS,
+}
+
+
+@pytest.mark.parametrize("action", list(POLL_EXPECTED))
+@pytest.mark.parametrize("name", PERSONAS)
+def test_polls_by_persona_and_action(persona, polls, action, name):
+    for label, poll in polls.items():
+        found = get_poll_for(persona(name), poll.pk, action=action)
+        assert (found == poll) is (name in POLL_EXPECTED[action][label]), (action, label)
+
+
+def test_an_unknown_poll_action_is_a_programming_error(polls, member):
+    with pytest.raises(ValueError):
+        get_poll_for(member, polls["open"].pk, action="delete")
 
 
 # --- Conversations with the destination -------------------------------------------

@@ -145,11 +145,14 @@ def test_an_idea_initiative_leads_to_the_idea_board(client):
 
 @pytest.mark.parametrize("contribution", ["poll", "survey", "referral"])
 def test_a_card_that_asks_for_no_content_offers_no_upload(client, contribution):
-    """A poll, a survey or a referral is not answered by sharing a photo."""
+    """A poll, a survey or a referral is not answered by sharing a photo; a poll's card leads
+    to the initiative's open poll (or every poll)."""
     InitiativeFactory(name="Question of the month", slug="question", contribution=contribution)
     card = section(client.get("/").content.decode(), "initiatives-title")
     assert "Question of the month" in card
     assert "/share/?initiative=question" not in card and "/write/" not in card
+    assert ('href="/polls/initiative/question/"' in card) is (contribution == "poll")
+    assert ('href="/polls/"' in card) is (contribution == "poll")
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 
 from tellus.api.auth import api_throttles, member_auth
 from tellus.api.openapi import document_errors
+from tellus.community.polls.api import router as polls_router
 from tellus.content.api import router as content_router
 from tellus.ideas.api import router as ideas_router
 from tellus.people.api import router as people_router
@@ -39,6 +40,7 @@ api.add_router("/v1/", people_router)
 api.add_router("/v1/", content_router)
 api.add_router("/v1/", publishing_router)
 api.add_router("/v1/", ideas_router)
+api.add_router("/v1/", polls_router)
 document_errors(api)
 
 

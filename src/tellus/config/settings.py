@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "tellus.content",
     "tellus.ideas",
     "tellus.community.conversations",
+    "tellus.community.polls",
     "tellus.api",
     "tellus.widgets",
     "tellus.site",

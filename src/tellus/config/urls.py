@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("tellus.content.urls")),
     path("", include("tellus.ideas.urls")),
     path("", include("tellus.community.conversations.urls")),
+    path("", include("tellus.community.polls.urls")),
     path("", include("tellus.publishing.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("brand.css", core_views.brand_css, name="brand_css"),
