@@ -27,13 +27,15 @@ import numpy as np
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
+from tellus.community.polls.models import Poll, Vote
 from tellus.content.models import ContentItem
 from tellus.demo import catalogue as cat
 from tellus.demo import plan
 from tellus.demo.plan.content import plan_content
 from tellus.demo.plan.ideas import plan_ideas
+from tellus.demo.plan.polls import plan_polls
 from tellus.demo.plan.visitors import SEGMENTS
-from tellus.demo.write import comments, content, ideas, visitors
+from tellus.demo.write import comments, content, ideas, polls, visitors
 from tellus.demo.write.bulk import BulkWriter, Output, move_sequences_past, next_id
 from tellus.demo.write.conversations import write_conversations
 from tellus.engagement.models import Event, Initiative, Touchpoint, Trip
@@ -150,6 +152,12 @@ def seed_demo(
             initiatives=initiatives,
             touchpoints=touchpoints,
         )
+        polls.write_polls(
+            plan_polls(world, size=size, seed=seed, first_id=next_id(Poll)),
+            start=start,
+            base=person_ids,
+            marketer=staff["marketer"],
+        )
         comments.write_comments(seed=seed)
         write_conversations(seed=seed, staff=staff)
         if connection.vendor == "postgresql":
@@ -187,5 +195,7 @@ def seed_demo(
         "shares": Share.objects.count(),
         "ideas": Idea.objects.count(),
         "endorsements": Endorsement.objects.count(),
+        "polls": Poll.objects.count(),
+        "poll votes": Vote.objects.count(),
     }
     return summary
