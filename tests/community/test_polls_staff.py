@@ -150,3 +150,12 @@ def test_closing_a_poll_now_makes_its_results_public(client, marketer, member):
     client.post(f"/console/polls/{poll.pk}/close/")
     client.logout()
     assert "100%" in client.get(f"/polls/{poll.pk}/").content.decode()
+
+
+def test_a_hidden_poll_shows_in_the_one_moderation_queue(client, moderator, marketer):
+    poll = make_poll(question="A poll someone hid?", state="hidden", created_by=marketer)
+    client.force_login(moderator)
+    queue = client.get("/console/moderation/")
+    assert queue.status_code == 200 and "A poll someone hid?" in queue.content.decode()
+    page = client.get(f"/console/moderation/poll/{poll.pk}/")
+    assert page.status_code == 200 and "A poll someone hid?" in page.content.decode()

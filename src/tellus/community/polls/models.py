@@ -14,6 +14,7 @@ of :class:`Choice`. Counting a poll's results is counting choices by option.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -94,6 +95,15 @@ class Poll(Publishable):
 
     def __str__(self) -> str:
         return self.question
+
+    @property
+    def contributor(self) -> Any:
+        """The staff member who opened the poll, under the name the shared staff pages use."""
+        return self.created_by
+
+    @property
+    def contributor_id(self) -> int | None:
+        return self.created_by_id
 
     def is_open_at(self, moment: dt.datetime) -> bool:
         return self.opens_at <= moment < self.closes_at
