@@ -200,33 +200,33 @@ def poll_vote(
     _check_time(poll, now or timezone.now())
     wanted = _check_ballot(poll, option_ids)
     with transaction.atomic():
-        locked = Poll.objects.select_for_update().get(pk=poll.pk)
-        _check_time(locked, now or timezone.now())
+        # The poll row is not locked (every voter of a popular poll would wait for the
+        # others): the vote row and its unique constraint decide between two requests.
         try:
             with transaction.atomic():
-                vote = Vote.objects.create(poll=locked, member=member)
+                vote = Vote.objects.create(poll=poll, member=member)
         except IntegrityError:
-            vote = Vote.objects.select_for_update().get(poll=locked, member=member)
+            vote = Vote.objects.select_for_update().get(poll=poll, member=member)
             had = set(vote.choices.values_list("option_id", flat=True))
             if had == set(wanted):
                 return vote, "unchanged"
             vote.choices.all().delete()
             Choice.objects.bulk_create(
-                Choice(vote=vote, option_id=option, poll=locked) for option in wanted
+                Choice(vote=vote, option_id=option, poll=poll) for option in wanted
             )
             vote.changed_at = timezone.now()
             vote.save(update_fields=["changed_at"])
             return vote, "changed"
         Choice.objects.bulk_create(
-            Choice(vote=vote, option_id=option, poll=locked) for option in wanted
+            Choice(vote=vote, option_id=option, poll=poll) for option in wanted
         )
         record_event(
             kind=kinds.POLL_VOTED,
             member=member,
-            subject=locked,
-            initiative=locked.initiative,
+            subject=poll,
+            initiative=poll.initiative,
             channel=channel,
             journey_stage=JourneyStage.ADVOCACY,
-            idempotency_key=f"poll:{locked.pk}:voted:{member.pk}",
+            idempotency_key=f"poll:{poll.pk}:voted:{member.pk}",
         )
     return vote, "created"
