@@ -330,6 +330,10 @@ TELLUS_COMMENTS_PER_MINUTE = env_int("TELLUS_COMMENTS_PER_MINUTE", 5)
 TELLUS_COMMENT_EDIT_MINUTES = env_int("TELLUS_COMMENT_EDIT_MINUTES", 15)
 TELLUS_COMMENTS_TRUSTED_AFTER = env_int("TELLUS_COMMENTS_TRUSTED_AFTER", 1)
 TELLUS_COMMENT_LINKS_TRUSTED_AFTER = env_int("TELLUS_COMMENT_LINKS_TRUSTED_AFTER", 3)
+# Ask us (community/conversations): new questions per member or address a day, and
+# how long a visitor's private link to their conversation works.
+TELLUS_CONVERSATIONS_PER_DAY = env_int("TELLUS_CONVERSATIONS_PER_DAY", 5)
+TELLUS_CONVERSATION_LINK_DAYS = env_int("TELLUS_CONVERSATION_LINK_DAYS", 90)
 # The media origin: set MEDIA_URL to a separate domain in production (see README).
 
 # --- Email -----------------------------------------------------------------
