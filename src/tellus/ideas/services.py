@@ -24,6 +24,7 @@ from tellus.ideas import queries
 from tellus.ideas.models import Endorsement, Idea, Status
 from tellus.people.models import ConsentPurpose, Person
 from tellus.people.services import consent_grant, consent_withdraw
+from tellus.publishing.services import PublishingError
 
 #: The uses a contributor can allow for an idea: only showing it on the website.
 IDEA_PURPOSES = (ConsentPurpose.WEBSITE,)
@@ -31,14 +32,8 @@ IDEA_PURPOSES = (ConsentPurpose.WEBSITE,)
 ANSWER_STATUSES = (Status.UNDER_REVIEW, Status.PLANNED, Status.ADOPTED, Status.DECLINED)
 
 
-class IdeaError(Exception):
+class IdeaError(PublishingError):
     """A request the idea board refuses, with a message for the person who made it."""
-
-    def __init__(self, message: str, *, code: str = "invalid", field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.field = field
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from tellus.engagement.models import JourneyStage, Touchpoint
 from tellus.engagement.services import record_event
 from tellus.people.models import ConsentPurpose, Person
 from tellus.people.services import consent_grant, consent_withdraw
+from tellus.publishing.services import PublishingError
 
 Action = ConversationEvent.Action
 #: The touchpoint of the destination answering: a service touchpoint, met while planning.
@@ -43,14 +44,8 @@ TOUCHPOINT_SLUG = "dmo-answers"
 TOUCHPOINT_STAGE = JourneyStage.CONSIDERATION
 
 
-class ConversationError(Exception):
+class ConversationError(PublishingError):
     """A request refused, with a message for the person who made it."""
-
-    def __init__(self, message: str, *, code: str = "invalid", field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.field = field
 
 
 def per_day() -> int:

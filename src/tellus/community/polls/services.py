@@ -35,23 +35,18 @@ from tellus.engagement.models import Initiative, JourneyStage
 from tellus.engagement.services import record_event
 from tellus.people.models import Person
 from tellus.publishing.models import State
+from tellus.publishing.services import PublishingError
 
 Outcome = Literal["created", "changed", "unchanged"]
 
 
-class PollError(Exception):
+class PollError(PublishingError):
     """A request about a poll that is refused, with a message for the person who made it.
 
     ``code``: ``closed`` and ``not_open`` (the poll's time, a conflict);
     ``no_choice``, ``too_many``, ``wrong_option`` (the ballot);
     ``not_allowed`` (the account); ``invalid`` (a staff form).
     """
-
-    def __init__(self, message: str, *, code: str = "invalid", field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.field = field
 
 
 @dataclass(frozen=True)
