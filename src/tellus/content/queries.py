@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from tellus.content.models import CampaignPick, ContentItem, RightsRequest, Tag
 from tellus.people.models import Consent, ConsentPurpose, Person
-from tellus.people.queries import consent_exists
+from tellus.people.queries import consent_exists, is_active_member
 from tellus.publishing.queries import public, with_contributor_history
 from tellus.publishing.subjects import SubjectKind, kind_for_label
 
@@ -352,10 +352,6 @@ def credit_line(item: ContentItem, destination: str) -> str:
 ITEM_ACTIONS = ("view", "read", "share", "report", "edit")
 
 
-def _is_member(person: Person | AnonymousUser | None) -> bool:
-    return person is not None and person.is_authenticated and person.is_active
-
-
 def get_content_item_for(
     person: Person | AnonymousUser | None, item_id: int, *, action: str = "view"
 ) -> ContentItem | None:
@@ -368,7 +364,7 @@ def get_content_item_for(
     """
     if action not in ITEM_ACTIONS:
         raise ValueError(f"Unknown action {action!r}")
-    if action in {"read", "edit"} and _is_member(person):
+    if action in {"read", "edit"} and is_active_member(person):
         own = item_for_owner(person, item_id)  # type: ignore[arg-type]
         if own is not None or action == "edit":
             return own
@@ -381,7 +377,7 @@ def get_rights_request_for(
     person: Person | AnonymousUser | None, request_id: int
 ) -> RightsRequest | None:
     """A rights request waiting for ``person``'s answer: only about their own item."""
-    if not _is_member(person):
+    if not is_active_member(person):
         return None
     return pending_rights_requests(person).filter(pk=request_id).first()  # type: ignore[arg-type]
 
@@ -390,7 +386,7 @@ def get_published_item_for_staff(
     person: Person | AnonymousUser | None, item_id: int, *, permission: str
 ) -> ContentItem | None:
     """A published item for a marketer's page (rights request, campaign pick)."""
-    if not (_is_member(person) and person.has_perm(permission)):  # type: ignore[union-attr]
+    if not (is_active_member(person) and person.has_perm(permission)):  # type: ignore[union-attr]
         return None
     return published_item_for_staff(item_id)
 
@@ -399,6 +395,6 @@ def get_campaign_pick_for(
     person: Person | AnonymousUser | None, pick_id: int
 ) -> CampaignPick | None:
     """A campaign pick, for those who pick and download campaign material."""
-    if not (_is_member(person) and person.has_perm("content.pick_for_campaign")):  # type: ignore[union-attr]
+    if not (is_active_member(person) and person.has_perm("content.pick_for_campaign")):  # type: ignore[union-attr]
         return None
     return campaign_picks().filter(pk=pick_id).first()

@@ -27,6 +27,7 @@ from django.utils import timezone
 from tellus.engagement.models import Initiative
 from tellus.ideas.models import Endorsement, Idea, Status
 from tellus.people.models import Person
+from tellus.people.queries import is_active_member
 from tellus.publishing.models import State
 from tellus.publishing.queries import public, with_contributor_history
 from tellus.publishing.subjects import kind_for_label
@@ -189,7 +190,7 @@ def own_public_photos(member: Person) -> QuerySet[Any]:
 def endorsed_ids(person: Person | AnonymousUser | None, ideas: Iterable[Idea]) -> set[int]:
     """Which of these ideas the person endorsed, in one query (none for a visitor)."""
     ids = [idea.pk for idea in ideas]
-    if not _is_member(person) or not ids:
+    if not is_active_member(person) or not ids:
         return set()
     member_id = person.pk  # type: ignore[union-attr]
     rows = Endorsement.objects.filter(member_id=member_id, idea_id__in=ids)
@@ -246,10 +247,6 @@ def items_for_moderation(ids: Iterable[int]) -> QuerySet[Idea]:
 # --- Object permissions: the only way views and the API fetch one idea ----------
 
 
-def _is_member(person: Person | AnonymousUser | None) -> bool:
-    return person is not None and person.is_authenticated and person.is_active
-
-
 def get_idea_for(
     person: Person | AnonymousUser | None, idea_id: int, *, action: str = "view"
 ) -> Idea | None:
@@ -264,14 +261,14 @@ def get_idea_for(
     if action not in ACTIONS:
         raise ValueError(f"Unknown action {action!r}")
     if action == "respond":
-        if _is_member(person) and person.has_perm("ideas.respond"):  # type: ignore[union-attr]
+        if is_active_member(person) and person.has_perm("ideas.respond"):  # type: ignore[union-attr]
             return idea_for_staff(idea_id)
         return None
     if action == "endorse":
-        if not _is_member(person):
+        if not is_active_member(person):
             return None
         return public_ideas().exclude(status=Status.MERGED).filter(pk=idea_id).first()
-    if action == "read" and _is_member(person):
+    if action == "read" and is_active_member(person):
         own = ideas_of(person).filter(pk=idea_id).first()  # type: ignore[arg-type]
         if own is not None:
             return own

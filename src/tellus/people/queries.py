@@ -16,6 +16,18 @@ def subject_label(subject: object | None) -> tuple[str, int]:
     return meta.label_lower, subject.pk  # type: ignore[attr-defined]
 
 
+def is_active_member(person: object | None) -> bool:
+    """Whether ``person`` is a logged-in, active account: who may write or own anything.
+
+    Takes what a request holds as its user (a person or an anonymous user) or None.
+    """
+    return (
+        person is not None
+        and bool(getattr(person, "is_authenticated", False))
+        and bool(getattr(person, "is_active", False))
+    )
+
+
 def has_consent(person: Person, purpose: str, subject: object | None = None) -> bool:
     """Whether ``person`` allows ``purpose`` for ``subject`` (or for themselves) right now."""
     if purpose not in ConsentPurpose.values:

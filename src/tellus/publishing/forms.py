@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tellus.core.validators import no_control_characters
 from tellus.publishing.models import ModerationDecision, Report
+from tellus.publishing.services import DISMISS
 
-DISMISS = "dismiss"
 ACTION_LABELS = {
     ModerationDecision.Action.APPROVE: _("Approve"),
     ModerationDecision.Action.REJECT: _("Reject"),

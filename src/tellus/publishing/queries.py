@@ -25,7 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from tellus.people.models import ConsentPurpose
-from tellus.people.queries import consent_exists
+from tellus.people.queries import consent_exists, is_active_member
 from tellus.publishing.models import ModerationDecision, Report, Share, State
 from tellus.publishing.subjects import SubjectKind, kind_for_label, kinds
 
@@ -208,11 +208,6 @@ def shares_of(subject: Model) -> QuerySet[Share]:
 
 def get_subject_for_moderator(person: Any, kind: SubjectKind, subject_id: int) -> Any | None:
     """Any subject of the kind, in any state, for those who moderate; None for anyone else."""
-    if not (
-        person is not None
-        and person.is_authenticated
-        and person.is_active
-        and person.has_perm("publishing.moderate")
-    ):
+    if not (is_active_member(person) and person.has_perm("publishing.moderate")):
         return None
     return subject_for_moderation(kind, subject_id)

@@ -49,9 +49,17 @@ _NEW_STATE: dict[str, str] = {
 }
 
 
-def moderation_actions_for(state: str) -> list[str]:
-    """The decisions :func:`moderation_decide` accepts for a subject in ``state``, in order."""
-    return [action for action, states in _ALLOWED_FROM.items() if state in states]
+DISMISS = "dismiss"  # keep a reported, published subject: :func:`moderation_dismiss_reports`
+
+
+def moderation_actions_for(state: str, *, open_reports: int = 0) -> list[str]:
+    """The decisions that apply to a subject in ``state``, in order: dismissing its
+    reports first when it is published and reported, then what
+    :func:`moderation_decide` accepts."""
+    allowed = [action for action, states in _ALLOWED_FROM.items() if state in states]
+    if state == State.PUBLISHED and open_reports:
+        allowed = [DISMISS, *allowed]
+    return allowed
 
 
 def _close_open_reports(label: str, pk: int) -> int:

@@ -75,10 +75,8 @@ def _status(subject: Any) -> str:
 
 
 def _actions(subject: Any) -> list[tuple[str, str]]:
-    allowed = moderation_actions_for(subject.state)
     reports: int = getattr(subject, "open_reports", None) or 0
-    if subject.state == State.PUBLISHED and reports:
-        allowed = [DISMISS, *allowed]
+    allowed = moderation_actions_for(subject.state, open_reports=reports)
     return [(action, str(ACTION_LABELS[action])) for action in allowed]
 
 

@@ -27,6 +27,7 @@ from tellus.community.conversations.models import (
     Status,
 )
 from tellus.people.models import Consent, ConsentPurpose, Person
+from tellus.people.queries import is_active_member
 from tellus.people.roles import ROLE_PERMISSIONS
 from tellus.publishing.queries import public, with_contributor_history
 from tellus.publishing.subjects import kind_for_label
@@ -38,12 +39,8 @@ ACTIONS = ("read", "reply", "answer")
 OPEN_STATUSES = (Status.NEW, Status.WAITING_FOR_US)
 
 
-def _is_member(person: Person | AnonymousUser | None) -> bool:
-    return person is not None and person.is_authenticated and person.is_active
-
-
 def is_staff(person: Person | AnonymousUser | None) -> bool:
-    return _is_member(person) and person.has_perm(PERMISSION)  # type: ignore[union-attr]
+    return is_active_member(person) and person.has_perm(PERMISSION)  # type: ignore[union-attr]
 
 
 # --- The inbox -------------------------------------------------------------------
@@ -125,7 +122,7 @@ def get_conversation_for(
     """
     if action not in ACTIONS:
         raise ValueError(f"Unknown action {action!r}")
-    if not _is_member(person):
+    if not is_active_member(person):
         return None
     if action == "answer":
         return conversation_for_staff(conversation_id) if is_staff(person) else None

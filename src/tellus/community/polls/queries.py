@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from tellus.community.polls.models import Choice, Option, Poll, ShowResults, Vote
 from tellus.people.models import Person
+from tellus.people.queries import is_active_member
 from tellus.publishing.models import State
 
 SUBJECT_TYPE = "polls.poll"
@@ -25,10 +26,6 @@ ACTIONS = ("view", "vote", "share", "report", "manage")
 CLOSED_PAGE = 30
 
 Viewer = Person | AnonymousUser | None
-
-
-def _is_member(person: Viewer) -> bool:
-    return person is not None and person.is_authenticated and person.is_active
 
 
 def with_voters(polls: QuerySet[Poll]) -> QuerySet[Poll]:
@@ -87,7 +84,7 @@ def polls_for_staff() -> QuerySet[Poll]:
 def chosen_by(person: Viewer, polls: Iterable[Poll]) -> dict[int, set[int]]:
     """The options ``person`` chose in each of these polls they voted in (one query)."""
     ids = [poll.pk for poll in polls]
-    if not _is_member(person) or not ids:
+    if not is_active_member(person) or not ids:
         return {}
     rows = Choice.objects.filter(vote__member_id=person.pk, poll_id__in=ids)  # type: ignore[union-attr]
     found: dict[int, set[int]] = defaultdict(set)
@@ -106,7 +103,7 @@ def results_visible(
     now = now or timezone.now()
     if poll.closes_at <= now or (voted and poll.show_results == ShowResults.AFTER_VOTE):
         return True
-    return _is_member(person) and person.has_perm("polls.manage")  # type: ignore[union-attr]
+    return is_active_member(person) and person.has_perm("polls.manage")  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True)
@@ -171,10 +168,10 @@ def get_poll_for(person: Viewer, poll_id: int, *, action: str = "view") -> Poll 
     if action not in ACTIONS:
         raise ValueError(f"Unknown action {action!r}")
     if action == "manage":
-        if _is_member(person) and person.has_perm("polls.manage"):  # type: ignore[union-attr]
+        if is_active_member(person) and person.has_perm("polls.manage"):  # type: ignore[union-attr]
             return poll_for_staff(poll_id)
         return None
-    if action == "vote" and not _is_member(person):
+    if action == "vote" and not is_active_member(person):
         return None
     return poll_page(poll_id)
 

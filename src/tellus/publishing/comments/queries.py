@@ -17,6 +17,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
 from tellus.people.models import Person
+from tellus.people.queries import is_active_member
 from tellus.publishing.comments.models import Comment, Reaction
 from tellus.publishing.models import State
 from tellus.publishing.queries import public
@@ -28,10 +29,6 @@ COMMENT_ACTIONS = {"view", "report", "react", "edit", "delete"}
 OWN_VISIBLE_STATES = (State.PENDING, State.NEEDS_EDIT)
 
 Viewer = Person | AnonymousUser | None
-
-
-def _is_member(person: Viewer) -> bool:
-    return person is not None and person.is_authenticated and person.is_active
 
 
 def public_subject(kind: SubjectKind, subject_id: int) -> Any | None:
@@ -76,7 +73,7 @@ def get_comment_for(person: Viewer, comment_id: int, *, action: str = "view") ->
     if action not in COMMENT_ACTIONS:
         raise ValueError(f"Unknown action {action!r}")
     if action in {"edit", "delete"}:
-        if not _is_member(person):
+        if not is_active_member(person):
             return None
         return Comment.objects.filter(pk=comment_id, contributor=person).first()  # type: ignore[misc]
     comment = public(Comment.objects.select_related("contributor")).filter(pk=comment_id).first()
@@ -89,7 +86,7 @@ def comments_on(subject: Any, viewer: Viewer = None) -> QuerySet[Comment]:
     """The subject's public comments, oldest first, and the viewer's own waiting ones (1 query)."""
     label, pk = subject_key(subject)
     shown = Q(pk__in=public(Comment.objects.filter(subject_type=label, subject_id=pk)).values("pk"))
-    if _is_member(viewer):
+    if is_active_member(viewer):
         shown |= Q(contributor=viewer, state__in=OWN_VISIBLE_STATES)
     return (
         Comment.objects.filter(subject_type=label, subject_id=pk)
@@ -134,7 +131,7 @@ def reaction_counts(keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], di
 def reactions_of(person: Viewer, keys: Iterable[tuple[str, int]]) -> set[tuple[str, int, str]]:
     """Which of these subjects the person has reacted to, and how: one query (none for visitors)."""
     keys = list(keys)
-    if not _is_member(person) or not keys:
+    if not is_active_member(person) or not keys:
         return set()
     condition = Q()
     for label, pk in keys:
